@@ -1,0 +1,42 @@
+# Two entry points (see README): `make demo` and `make test`. Everything else is a helper.
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: demo test venv lint worker run clean messages
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+# The demo runs on its own SQLite file, with mail printed to the console and the task worker beside the server.
+demo: export DATABASE_URL = sqlite:///$(CURDIR)/demo.sqlite3
+demo: export EMAIL_URL = console://
+demo: export DEBUG = 1
+demo: export SITE_URL = http://$(HOST):$(PORT)
+demo: venv
+	$(MANAGE) migrate --noinput -v 0
+	$(MANAGE) seed_demo
+	$(MANAGE) db_worker --interval 1 & trap 'kill $$!' EXIT INT TERM; \
+	$(MANAGE) runserver --noreload $(HOST):$(PORT)
+
+test: venv
+	$(VENV)/bin/ruff check .
+	$(MANAGE) makemigrations --check --dry-run -v 0
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+messages: venv
+	$(MANAGE) makemessages -l en --ignore '.venv' --ignore 'e2e' --ignore 'tests'
+
+clean:
+	rm -rf $(VENV) demo.sqlite3 test-output

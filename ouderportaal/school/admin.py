@@ -1,0 +1,92 @@
+from django.contrib import admin
+
+from ouderportaal.school import models
+
+
+class GuardianshipInline(admin.TabularInline):
+    model = models.Guardianship
+    extra = 0
+    autocomplete_fields = ["guardian", "pupil"]
+
+
+class ContactDetailInline(admin.TabularInline):
+    model = models.ContactDetail
+    extra = 0
+
+
+class EnrolmentInline(admin.TabularInline):
+    model = models.Enrolment
+    extra = 0
+
+
+class EmergencyContactInline(admin.TabularInline):
+    model = models.EmergencyContact
+    extra = 0
+
+
+@admin.register(models.Board)
+class BoardAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(models.School)
+class SchoolAdmin(admin.ModelAdmin):
+    list_display = ["name", "brin", "city", "board"]
+    search_fields = ["name", "brin"]
+
+
+@admin.register(models.SchoolYear)
+class SchoolYearAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+
+
+@admin.register(models.Teacher)
+class TeacherAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "school", "email"]
+    list_filter = ["school"]
+    search_fields = ["surname", "first_name"]
+
+
+@admin.register(models.Group)
+class GroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "year_levels", "school", "school_year"]
+    list_filter = ["school", "school_year"]
+    filter_horizontal = ["teachers"]
+
+
+@admin.register(models.Pupil)
+class PupilAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "birth_date", "school", "enrolled_on", "left_on"]
+    list_filter = ["school"]
+    search_fields = ["surname", "roepnaam", "first_names"]
+    readonly_fields = ["public_id"]
+    inlines = [EnrolmentInline, GuardianshipInline, EmergencyContactInline]
+
+
+@admin.register(models.Household)
+class HouseholdAdmin(admin.ModelAdmin):
+    search_fields = ["name", "street"]
+
+
+@admin.register(models.Guardian)
+class GuardianAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "household", "user"]
+    search_fields = ["surname", "first_name", "contacts__value"]
+    inlines = [ContactDetailInline, GuardianshipInline]
+    raw_id_fields = ["user"]
+
+
+@admin.register(models.GeneralPractitioner)
+class GeneralPractitionerAdmin(admin.ModelAdmin):
+    search_fields = ["name", "practice"]
+
+
+@admin.register(models.MedicalInfo)
+class MedicalInfoAdmin(admin.ModelAdmin):
+    raw_id_fields = ["pupil"]
+
+
+@admin.register(models.StaffRole)
+class StaffRoleAdmin(admin.ModelAdmin):
+    list_display = ["user", "school", "role"]
+    list_filter = ["school", "role"]

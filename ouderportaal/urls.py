@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from ouderportaal.core import views as core_views
+
+urlpatterns = [
+    path("health/", core_views.health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("beheer/", include("ouderportaal.backoffice.urls")),
+    path("", include("ouderportaal.accounts.urls")),
+    path("", include("ouderportaal.onboarding.urls")),
+    path("", include("ouderportaal.school.urls")),
+    path("", include("ouderportaal.absences.urls")),
+    path("", include("ouderportaal.results.urls")),
+]

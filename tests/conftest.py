@@ -1,0 +1,87 @@
+"""The test cast: every view test can reach for the owner, a co-parent, an outsider and staff."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from tests import factories as f
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    # Tests run tasks at once; one test drives the real database worker.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class Cast:
+    school: object
+    other_school: object
+    group: object
+    other_group: object
+    child1: object
+    child2: object
+    parent: object  # user: guardian of child1 and child2
+    guardian: object
+    coparent: object  # user: other household, guardian of child1
+    coparent_guardian: object
+    no_authority: object  # user: guardian of child1 without authority, may not view
+    outsider: object  # user: parent at the other school
+    outsider_child: object
+    staff: object  # administration of school
+    other_staff: object  # administration of other_school
+
+
+@pytest.fixture
+def cast(db):
+    board = f.make_board()
+    school = f.make_school(board)
+    other_school = f.make_school(board)
+    group = f.make_group(school, "4/5", name="Groep 4/5")
+    other_group = f.make_group(school, "7", name="Groep 7")
+    child1 = f.make_pupil(school, group, 5, roepnaam="Sanne", surname="Visser")
+    child2 = f.make_pupil(school, other_group, roepnaam="Daan", surname="Visser")
+    home = f.make_household(board, name="Gezin Visser")
+    parent = f.make_user("ouder")
+    guardian = f.make_guardian(
+        board,
+        [child1, child2],
+        user=parent,
+        household=home,
+        relation="moeder",
+        is_main_caretaker=True,
+        first_name="Eva",
+        surname="Visser",
+    )
+    coparent = f.make_user("ouder2")
+    other_home = f.make_household(board, name="Gezin de Boer", address_secret=True, street="Geheimstraat 9")
+    coparent_guardian = f.make_guardian(
+        board, [child1], user=coparent, household=other_home, first_name="Tom", surname="Boer", voorvoegsel="de"
+    )
+    no_authority = f.make_user("zonder_gezag")
+    f.make_guardian(board, [child1], user=no_authority, has_authority=False, may_view=False)
+    outsider = f.make_user("ouder3")
+    outsider_child = f.make_pupil(other_school, f.make_group(other_school, "3"))
+    f.make_guardian(board, [outsider_child], user=outsider)
+    return Cast(
+        school=school,
+        other_school=other_school,
+        group=group,
+        other_group=other_group,
+        child1=child1,
+        child2=child2,
+        parent=parent,
+        guardian=guardian,
+        coparent=coparent,
+        coparent_guardian=coparent_guardian,
+        no_authority=no_authority,
+        outsider=outsider,
+        outsider_child=outsider_child,
+        staff=f.make_staff(school, username="administratie"),
+        other_staff=f.make_staff(other_school, username="administratie_b"),
+    )

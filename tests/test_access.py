@@ -1,0 +1,21 @@
+from ouderportaal.school.models import Pupil
+
+
+def test_guardian_sees_only_own_children(cast):
+    assert set(Pupil.objects.for_guardian(cast.parent)) == {cast.child1, cast.child2}
+    assert set(Pupil.objects.for_guardian(cast.coparent)) == {cast.child1}
+    assert list(Pupil.objects.for_guardian(cast.outsider)) == [cast.outsider_child]
+
+
+def test_may_view_off_hides_child(cast):
+    assert not Pupil.objects.for_guardian(cast.no_authority).exists()
+
+
+def test_staff_without_guardianship_sees_no_pupils(cast):
+    assert not Pupil.objects.for_guardian(cast.staff).exists()
+
+
+def test_health_answers_without_login(client, db):
+    response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
