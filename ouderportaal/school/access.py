@@ -1,7 +1,11 @@
 """The one authorisation path of the parent pages: a guardian reaches only their own children."""
 
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
 
+from ouderportaal.core.pages import PARENT, mark
 from ouderportaal.school.models import Pupil
 
 
@@ -15,3 +19,15 @@ def get_pupil_or_404(user, public_id, queryset=None):
     if pupil is None:
         raise Http404("Geen leerling")
     return pupil
+
+
+def parent_page(view):
+    """Login required; a `public_id` URL argument becomes `pupil`, the guardian's own child, or 404."""
+
+    @wraps(view)
+    def wrapper(request, *args, public_id=None, **kwargs):
+        if public_id is not None:
+            kwargs["pupil"] = get_pupil_or_404(request.user, public_id, Pupil.objects.select_related("school"))
+        return view(request, *args, **kwargs)
+
+    return mark(login_required(wrapper), PARENT)

@@ -1,9 +1,8 @@
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from ouderportaal.school.access import visible_pupils
+from ouderportaal.school.access import parent_page, visible_pupils
 
 
-@login_required
+@parent_page
 def home(request):
     return render(request, "school/home.html", {"pupils": visible_pupils(request.user)})

@@ -1,0 +1,26 @@
+"""The back-office's access rule: staff see only the schools they hold a StaffRole at."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+
+from ouderportaal.core.pages import STAFF, mark
+from ouderportaal.school.models import School
+
+
+def staff_schools(user):
+    return School.objects.filter(staff_roles__user=user).distinct()
+
+
+def staff_page(view):
+    """Login required; anyone without a staff role gets 404. Sets request.staff_schools (a queryset)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        request.staff_schools = staff_schools(request.user)
+        if not request.staff_schools.exists():
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return mark(login_required(wrapper), STAFF)
