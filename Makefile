@@ -24,7 +24,7 @@ demo: export SITE_URL = http://$(HOST):$(PORT)
 demo: venv
 	$(MANAGE) migrate --noinput -v 0
 	$(MANAGE) seed_demo
-	$(MANAGE) db_worker --interval 1 & trap 'kill $$!' EXIT INT TERM; \
+	$(MANAGE) db_worker --no-reload --interval 1 & trap 'kill $$!' EXIT INT TERM; \
 	$(MANAGE) runserver --noreload $(HOST):$(PORT)
 
 test: venv
