@@ -14,8 +14,8 @@ def visible_pupils(user):
 
 
 def get_pupil_or_404(user, public_id, queryset=None):
-    queryset = visible_pupils(user) if queryset is None else queryset & visible_pupils(user)
-    pupil = queryset.filter(public_id=public_id).first()
+    queryset = Pupil.objects.all() if queryset is None else queryset
+    pupil = queryset.for_guardian(user).filter(public_id=public_id).first()
     if pupil is None:
         raise Http404("Geen leerling")
     return pupil
