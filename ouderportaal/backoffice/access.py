@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 
 from ouderportaal.core.pages import STAFF, mark
-from ouderportaal.school.models import School
+from ouderportaal.school.models import School, StaffRole
 
 
 def staff_schools(user):
@@ -24,3 +24,11 @@ def staff_page(view):
         return view(request, *args, **kwargs)
 
     return mark(login_required(wrapper), STAFF)
+
+
+# Who may decide account requests at a school: its administration and director, not its teachers.
+OFFICE_ROLES = [StaffRole.Role.ADMINISTRATION, StaffRole.Role.DIRECTOR]
+
+
+def office_schools(user):
+    return School.objects.filter(staff_roles__user=user, staff_roles__role__in=OFFICE_ROLES).distinct()

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,3 +26,56 @@ class AuditLogEntry(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"
+
+
+class OutgoingMailQuerySet(models.QuerySet):
+    def due(self, now=None):
+        """Mail a worker may claim now: new, or waiting for its next attempt."""
+        return self.filter(
+            status__in=[OutgoingMail.Status.QUEUED, OutgoingMail.Status.AWAITING_RETRY],
+            next_attempt_at__lte=now or timezone.now(),
+        )
+
+
+class OutgoingMail(models.Model):
+    """The outbox: one rendered message to one recipient, written in the transaction that caused it.
+
+    A worker claims a row with a conditional UPDATE (queued/awaiting retry → sending) before it talks to the
+    mail server, so two workers never send the same row. The rendered bodies hold one-time links; they are
+    kept for support questions ("did the mail go out?") and lose their value once the links expire (48 hours).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("in de wachtrij")
+        SENDING = "sending", _("wordt verstuurd")
+        SENT = "sent", _("verstuurd")
+        AWAITING_RETRY = "awaiting_retry", _("wacht op nieuwe poging")
+        FAILED = "failed", _("mislukt")
+
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True, db_index=True)
+    template = models.CharField(_("soort bericht"), max_length=100)
+    language = models.CharField(_("taal"), max_length=5, default="nl")
+    to = models.EmailField(_("aan"), max_length=254)
+    reply_to = models.EmailField(_("antwoord naar"), max_length=254, blank=True)
+    subject = models.CharField(_("onderwerp"), max_length=255)
+    body_text = models.TextField(_("tekst"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    school_id = models.BigIntegerField(_("school-id"), null=True, blank=True, db_index=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
+    next_attempt_at = models.DateTimeField(_("volgende poging"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("geclaimd"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("verstuurd op"), null=True, blank=True)
+    last_error = models.TextField(_("laatste fout"), blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
+
+    objects = OutgoingMailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("uitgaand bericht")
+        verbose_name_plural = _("uitgaande berichten")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"]), models.Index(fields=["to", "template"])]
+
+    def __str__(self):
+        return f"{self.template} → {self.to} ({self.get_status_display()})"

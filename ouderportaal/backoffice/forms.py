@@ -1,0 +1,33 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class ApproveForm(forms.Form):
+    """Which of the pupil's guardians gets the account; the choices are the match's candidates."""
+
+    guardian = forms.TypedChoiceField(
+        label=_("Ouder/verzorger"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies de ouder/verzorger die het account krijgt.")},
+    )
+
+    def __init__(self, *args, match, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.match = match
+        candidates = match.candidates if match is not None else []
+        self.fields["guardian"].choices = [(c.guardian.pk, c.guardian.full_name) for c in candidates]
+        if match is not None and match.email_candidate is not None:
+            self.fields["guardian"].initial = match.email_candidate.guardian.pk
+
+    def clean_guardian(self):
+        return self.match.candidate(self.cleaned_data["guardian"]).guardian
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reden (staat in de e-mail aan de ouder)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Schrijf een reden: de ouder krijgt die te lezen.")},
+    )

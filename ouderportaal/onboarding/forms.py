@@ -1,0 +1,88 @@
+import datetime
+import unicodedata
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ouderportaal.school.models import School
+
+NAME_PUNCTUATION = set(" -'’‘.")
+DATE_FORMATS = ["%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d"]
+OLDEST_BIRTH_YEARS = 25  # no child at a primary school is older
+
+
+def validate_name(value):
+    if not any(ch.isalpha() for ch in value) or any(
+        not (ch.isalpha() or unicodedata.combining(ch) or ch in NAME_PUNCTUATION) for ch in value
+    ):
+        raise ValidationError(
+            _("Gebruik alleen letters, spaties, koppeltekens, punten en apostroffen."), code="invalid_name"
+        )
+
+
+class NameField(forms.CharField):
+    default_validators = [validate_name]
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=100, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return " ".join(unicodedata.normalize("NFC", value).split())
+
+
+class AccountRequestForm(forms.Form):
+    school = forms.ModelChoiceField(
+        label=_("School van uw kind"), queryset=School.objects.none(), empty_label=_("— kies een school —")
+    )
+    email = forms.EmailField(
+        label=_("Uw e-mailadres"),
+        max_length=254,
+        help_text=_("Hierheen sturen wij de bevestiging en later uw gebruikersnaam."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    child_first_name = NameField(label=_("Voornaam van uw oudste kind op deze school"))
+    child_surname = NameField(
+        label=_("Achternaam van uw oudste kind"), help_text=_("Met of zonder voorvoegsel, bijvoorbeeld ‘de Vries’.")
+    )
+    child_birth_date = forms.DateField(
+        label=_("Geboortedatum van uw oudste kind"),
+        input_formats=DATE_FORMATS,
+        help_text=_("Als dd-mm-jjjj, bijvoorbeeld 14-03-2017."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "dd-mm-jjjj"}),
+    )
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        # A board with one school does not ask which one.
+        self.only_school = schools.first() if len(schools) == 1 else None
+        if self.only_school is not None:
+            del self.fields["school"]
+        for name in ("child_first_name", "child_surname"):
+            self.fields[name].widget.attrs["autocomplete"] = "off"
+
+    def clean_child_birth_date(self):
+        birth_date = self.cleaned_data["child_birth_date"]
+        today = timezone.localdate()
+        if birth_date > today:
+            raise ValidationError(_("Deze geboortedatum ligt in de toekomst."), code="future")
+        if birth_date < datetime.date(today.year - OLDEST_BIRTH_YEARS, 1, 1):
+            raise ValidationError(_("Controleer het geboortejaar: zo oud is geen kind op de basisschool."), code="old")
+        return birth_date
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.only_school is not None:
+            cleaned["school"] = self.only_school
+        return cleaned
+
+
+class PasswordForgottenForm(forms.Form):
+    login = forms.CharField(
+        label=_("Gebruikersnaam of e-mailadres"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )

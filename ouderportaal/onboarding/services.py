@@ -1,0 +1,236 @@
+"""The account-request workflow. Each service is atomic, writes its audit row and queues its mail in the same
+transaction; the mail leaves after commit."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ouderportaal.core import emails
+from ouderportaal.core.audit import log_action
+from ouderportaal.onboarding import tokens
+from ouderportaal.onboarding.matching import match_request, normalise_name
+from ouderportaal.onboarding.models import AccountRequest
+from ouderportaal.school.models import ContactDetail, Guardian
+
+log = logging.getLogger(__name__)
+
+RATE_WINDOW = timedelta(hours=1)
+MAX_REQUESTS_PER_ADDRESS = 3
+MAX_REQUESTS_PER_IP = 10
+MAX_RESET_MAILS_PER_ADDRESS = 3
+
+
+class DecisionError(Exception):
+    """A decision that cannot be taken (already decided, nothing matched, wrong guardian); the text is for staff."""
+
+
+def request_account(
+    *, school, email, child_first_name, child_surname, child_birth_date, language, ip_address
+) -> AccountRequest | None:
+    """Record the request and mail the address: a confirmation link, or, when the address already has an account,
+    its username and a reset link. Returns None when rate-limited (nothing is stored or sent)."""
+    now = timezone.now()
+    if _rate_limited(email=email, ip_address=ip_address, now=now):
+        log.warning("account request from %s not accepted: rate limit reached", ip_address)
+        return None
+    users = list(get_user_model().objects.filter(email__iexact=email, is_active=True))
+    with transaction.atomic():
+        purge_unconfirmed_requests(now=now)
+        account_request = AccountRequest.objects.create(
+            school=school,
+            email=email,
+            child_first_name=child_first_name,
+            child_surname=child_surname,
+            child_birth_date=child_birth_date,
+            language=language,
+            ip_address=ip_address,
+            status=AccountRequest.Status.EXISTING_ACCOUNT if users else AccountRequest.Status.PENDING,
+        )
+        log_action(None, "account_request.created", account_request, existing_account=bool(users))
+        for user in users:
+            emails.account_request_existing(
+                to=email,
+                language=user.language,
+                school=school,
+                username=user.username,
+                reset_url=tokens.set_password_url(user),
+            )
+        if not users:
+            emails.account_request_confirm(
+                to=email, language=language, school=school, confirm_url=tokens.confirm_url(account_request)
+            )
+    return account_request
+
+
+def confirm_account_request(*, token) -> AccountRequest:
+    """Mark the address confirmed; opening the link again changes nothing.
+    Raises signing.SignatureExpired or signing.BadSignature (also when the request was deleted)."""
+    public_id = tokens.read_confirm_token(token)
+    with transaction.atomic():
+        account_request = (
+            AccountRequest.objects.select_for_update(of=("self",))
+            .filter(public_id=public_id, status=AccountRequest.Status.PENDING)
+            .select_related("school")
+            .first()
+        )
+        if account_request is None:
+            raise signing.BadSignature("no such request")
+        if account_request.confirmed_at is None:
+            account_request.confirmed_at = timezone.now()
+            account_request.save(update_fields=["confirmed_at"])
+            log_action(None, "account_request.confirmed", account_request)
+            school = account_request.school
+            emails.account_request_new(
+                to=school.admin_email,
+                school=school,
+                review_url=settings.SITE_URL
+                + reverse("backoffice:account_request", kwargs={"public_id": account_request.public_id}),
+            )
+    return account_request
+
+
+def approve_account_request(account_request, *, acting_user, guardian) -> object:
+    """Give the guardian a login (or reuse theirs) and mail the username and a one-time set-password link."""
+    with transaction.atomic():
+        account_request = _lock_pending(account_request)
+        match = match_request(account_request)
+        if match.pupil is None:
+            raise DecisionError(
+                _("Bij deze gegevens is geen leerling gevonden; deze aanvraag kan alleen worden afgewezen.")
+            )
+        if guardian is None or match.candidate(guardian.pk) is None:
+            raise DecisionError(_("Kies een ouder/verzorger van deze leerling."))
+        guardian = Guardian.objects.select_for_update(of=("self",)).select_related("user").get(pk=guardian.pk)
+        user, created = _account_for(guardian, account_request)
+        if not guardian.contacts.filter(kind=ContactDetail.Kind.EMAIL, value__iexact=account_request.email).exists():
+            # The seed: "the address you used is recorded to communicate with you".
+            ContactDetail.objects.create(guardian=guardian, kind=ContactDetail.Kind.EMAIL, value=account_request.email)
+        _decide(
+            account_request,
+            acting_user,
+            AccountRequest.Status.APPROVED,
+            guardian=guardian,
+            pupil=match.pupil,
+            user=user,
+        )
+        log_action(
+            acting_user,
+            "account_request.approved",
+            account_request,
+            pupil_id=match.pupil.pk,
+            guardian_id=guardian.pk,
+            user_id=user.pk,
+            account_created=created,
+        )
+        emails.account_approved(
+            to=account_request.email,
+            language=user.language,
+            school=account_request.school,
+            username=user.username,
+            set_password_url=tokens.set_password_url(user, first=not user.has_usable_password()),
+        )
+    return user
+
+
+def reject_account_request(account_request, *, acting_user, reason) -> None:
+    with transaction.atomic():
+        account_request = _lock_pending(account_request)
+        _decide(account_request, acting_user, AccountRequest.Status.REJECTED, reason=reason)
+        log_action(acting_user, "account_request.rejected", account_request, reason=reason)
+        emails.account_rejected(
+            to=account_request.email,
+            language=account_request.language,
+            school=account_request.school,
+            reason=reason,
+        )
+
+
+def send_password_reset(*, login) -> int:
+    """Mail a reset link to every active account whose username or address is `login`; the caller shows the same
+    answer whatever happened. Returns the number of mails queued."""
+    login = login.strip()
+    if not login:
+        return 0
+    since = timezone.now() - RATE_WINDOW
+    users = get_user_model().objects.filter(is_active=True).filter(Q(username__iexact=login) | Q(email__iexact=login))
+    queued = 0
+    with transaction.atomic():
+        for user in users.exclude(email=""):
+            if (
+                emails.recently_queued(to=user.email, template="password-reset", since=since)
+                >= MAX_RESET_MAILS_PER_ADDRESS
+            ):
+                log.warning("password reset for user %s not sent: rate limit reached", user.pk)
+                continue
+            emails.password_reset(
+                to=user.email, language=user.language, username=user.username, reset_url=tokens.set_password_url(user)
+            )
+            log_action(None, "account.password_reset_requested", user)
+            queued += 1
+    return queued
+
+
+def purge_unconfirmed_requests(*, now=None) -> int:
+    """Unconfirmed requests live a week at most (the link expires after 48 hours)."""
+    deleted, _counts = AccountRequest.objects.stale_unconfirmed(now).delete()
+    return deleted
+
+
+def _rate_limited(*, email, ip_address, now):
+    recent = AccountRequest.objects.filter(created_at__gte=now - RATE_WINDOW)
+    if recent.filter(email__iexact=email).count() >= MAX_REQUESTS_PER_ADDRESS:
+        return True
+    return bool(ip_address) and recent.filter(ip_address=ip_address).count() >= MAX_REQUESTS_PER_IP
+
+
+def _lock_pending(account_request):
+    locked = AccountRequest.objects.select_for_update(of=("self",)).select_related("school").get(pk=account_request.pk)
+    if locked.confirmed_at is None or locked.status != AccountRequest.Status.PENDING:
+        raise DecisionError(_("Deze aanvraag is al behandeld."))
+    return locked
+
+
+def _decide(account_request, acting_user, status, **fields):
+    account_request.status = status
+    account_request.decided_by = acting_user
+    account_request.decided_at = timezone.now()
+    for name, value in fields.items():
+        setattr(account_request, name, value)
+    account_request.save(update_fields=["status", "decided_by", "decided_at", *fields])
+
+
+def _account_for(guardian, account_request):
+    """(user, created): the guardian's own login, or a new one without a password."""
+    if guardian.user is not None:
+        return guardian.user, False
+    User = get_user_model()
+    user = User(
+        username=_free_username(guardian),
+        email=account_request.email,
+        first_name=guardian.first_name[:150],
+        last_name=" ".join(p for p in (guardian.voorvoegsel, guardian.surname) if p)[:150],
+        language=account_request.language,
+    )
+    user.set_unusable_password()
+    user.save()
+    guardian.user = user
+    guardian.save(update_fields=["user"])
+    return user, True
+
+
+def _free_username(guardian):
+    base = ".".join(p for p in (normalise_name(guardian.first_name), normalise_name(guardian.surname)) if p)
+    base = (base or "ouder")[:140]
+    User = get_user_model()
+    taken = {u.casefold() for u in User.objects.filter(username__istartswith=base).values_list("username", flat=True)}
+    if base not in taken:
+        return base
+    return next(f"{base}{n}" for n in range(2, len(taken) + 3) if f"{base}{n}" not in taken)

@@ -1,0 +1,93 @@
+from axes.utils import reset as axes_reset
+from django.contrib.auth import views as auth_views
+from django.core import signing
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from ouderportaal.core.audit import log_action
+from ouderportaal.core.pages import public_page
+from ouderportaal.onboarding import services
+from ouderportaal.onboarding.forms import AccountRequestForm, PasswordForgottenForm
+from ouderportaal.school.models import School
+
+
+@public_page
+def request_account(request):
+    schools = School.objects.order_by("name")
+    if not schools.exists():
+        raise Http404("Geen scholen")
+    form = AccountRequestForm(request.POST or None, schools=schools)
+    if form.is_valid():
+        data = form.cleaned_data
+        services.request_account(
+            school=data["school"],
+            email=data["email"],
+            child_first_name=data["child_first_name"],
+            child_surname=data["child_surname"],
+            child_birth_date=data["child_birth_date"],
+            language=get_language(),
+            ip_address=request.META.get("REMOTE_ADDR") or None,
+        )
+        # Whatever happened (new request, existing account, rate limit): the same answer.
+        return redirect("account_request_sent")
+    return render(request, "onboarding/request.html", {"form": form})
+
+
+@public_page
+def request_sent(request):
+    return render(request, "onboarding/request_sent.html")
+
+
+@public_page
+def confirm(request, token):
+    try:
+        account_request = services.confirm_account_request(token=token)
+    except signing.SignatureExpired:
+        return render(request, "onboarding/confirm_failed.html", {"expired": True}, status=410)
+    except signing.BadSignature:
+        return render(request, "onboarding/confirm_failed.html", {"expired": False}, status=400)
+    return render(request, "onboarding/confirmed.html", {"school": account_request.school})
+
+
+@public_page
+def password_forgotten(request):
+    form = PasswordForgottenForm(request.POST or None)
+    if form.is_valid():
+        services.send_password_reset(login=form.cleaned_data["login"])
+        return redirect("password_reset_sent")
+    return render(request, "onboarding/password_forgotten.html", {"form": form})
+
+
+@public_page
+def password_reset_sent(request):
+    return render(request, "onboarding/password_reset_sent.html")
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """The one-time link from the approval mail ("Kies uw wachtwoord") and from "forgot password"."""
+
+    template_name = "onboarding/set_password.html"
+    success_url = reverse_lazy("password_reset_complete")
+    title = _("Nieuw wachtwoord kiezen")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.user
+        # A parent locked out by failed logins who just proved they own the mailbox may try again at once.
+        axes_reset(username=user.username)
+        if user.email:
+            axes_reset(username=user.email)
+        log_action(user, "account.password_set", user, school_id=None)
+        return response
+
+
+@public_page
+def password_reset_complete(request):
+    return render(request, "onboarding/password_set.html")
+
+
+choose_password = public_page(SetPasswordView.as_view(title=_("Kies uw wachtwoord")))
+reset_password = public_page(SetPasswordView.as_view())
