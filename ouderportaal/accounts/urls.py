@@ -1,7 +1,10 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from ouderportaal.accounts import views
+
 urlpatterns = [
-    path("inloggen/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
-    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("inloggen/", views.login, name="login"),
+    path("uitloggen/", views.logout, name="logout"),
+    path("account/", views.account, name="account"),
+    path("account/wachtwoord/", views.password_change, name="password_change"),
 ]

@@ -1,1 +1,8 @@
-urlpatterns = []
+from django.urls import path
+
+from ouderportaal.results import views
+
+urlpatterns = [
+    path("kind/<str:public_id>/toetsen/", views.results, name="pupil_results"),
+    path("niveaukleuren.css", views.level_colours, name="level_colours"),
+]

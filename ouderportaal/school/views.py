@@ -1,8 +1,257 @@
-from django.shortcuts import render
+"""The parent's pages about a child and the family: Start, Personalia, Medisch, Groep, Gezin, School.
 
+Every page reaches pupils only through `school.access` (the guardian's own children, may-view on) and costs a
+constant number of queries, whatever the number of children, classmates or contacts (tests/test_query_counts.py).
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ouderportaal.core.audit import log_action
 from ouderportaal.school.access import parent_page, visible_pupils
+from ouderportaal.school.models import Enrolment, Guardian, Guardianship, MedicalInfo, Pupil, School, SchoolYear
+
+CHILD_TABS = [
+    ("pupil_personalia", _("Personalia")),
+    ("pupil_medical", _("Medisch")),
+    ("pupil_group", _("Groep")),
+    ("pupil_absences", _("Absenten")),
+    ("pupil_results", _("Toetsen")),
+]
+
+
+# --- Privacy: the one place that decides what a guardian sees of another guardian's address and numbers ---
+
+
+def address_visible_to(viewer, household, *, secret=None):
+    """A secret address is shown only to the guardians who live at it; any other address to every guardian.
+
+    `viewer` is the logged-in Guardian (or None); `secret` overrides the household's own flag (a pupil's
+    address carries its own flag).
+    """
+    if household is None:
+        return not secret
+    secret = household.address_secret if secret is None else secret
+    return not secret or (viewer is not None and viewer.household_id == household.pk)
+
+
+@dataclass
+class ContactView:
+    guardian: Guardian
+    household: object  # the Household whose address may be shown, or None
+    address_hidden: bool
+    contacts: list = field(default_factory=list)
+    is_viewer: bool = False
+
+
+def contact_view_for(viewer, guardian):
+    """What `viewer` (a Guardian or None) may see of `guardian`: a secret contact detail only when it is the
+    viewer's own, a secret household address only when the viewer lives there."""
+    is_viewer = viewer is not None and viewer.pk == guardian.pk
+    household = guardian.household
+    shown = household is not None and address_visible_to(viewer, household)
+    return ContactView(
+        guardian=guardian,
+        household=household if shown else None,
+        address_hidden=household is not None and not shown,
+        contacts=[c for c in guardian.contacts.all() if is_viewer or not c.secret],
+        is_viewer=is_viewer,
+    )
+
+
+def pupil_address_for(viewer, pupil):
+    """The child's own address if it has one, else its household's; None when secret for this viewer."""
+    if pupil.street or pupil.city:
+        if not address_visible_to(viewer, pupil.household, secret=pupil.address_secret):
+            return None
+        return {"street": pupil.street, "postcode": pupil.postcode, "city": pupil.city}
+    household = pupil.household
+    if household is None or not (household.street or household.city):
+        return {}
+    if not address_visible_to(viewer, household, secret=household.address_secret or pupil.address_secret):
+        return None
+    return {"street": household.street, "postcode": household.postcode, "city": household.city}
+
+
+def viewer_guardian(user):
+    return Guardian.objects.filter(user=user).select_related("household").first()
+
+
+# --- Helpers shared by the child pages (also used by absences and results) ---
+
+
+def current_start_year():
+    return SchoolYear.start_year_for(timezone.localdate())
+
+
+def chosen_school_year(request, start_years):
+    """The year of `?schooljaar=2025-2026` when it is one of `start_years`; otherwise (missing, malformed,
+    unknown) the current school year. Returns an unsaved SchoolYear, good for its name and dates."""
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{4})", request.GET.get("schooljaar", "").strip())
+    if match and int(match[2]) == int(match[1]) + 1 and int(match[1]) in start_years:
+        return SchoolYear(start_year=int(match[1]))
+    return SchoolYear(start_year=current_start_year())
+
+
+def year_options(start_years, chosen):
+    return [
+        {"value": str(SchoolYear(start_year=y)), "selected": y == chosen.start_year}
+        for y in sorted(set(start_years) | {chosen.start_year}, reverse=True)
+    ]
+
+
+def render_child_page(request, pupil, url_name, template, context=None):
+    """Render one tab of a child: the tab bar, and a switcher to the same tab of the guardian's other children."""
+    children = list(visible_pupils(request.user).only("public_id", "roepnaam", "voorvoegsel", "surname"))
+    tabs = [
+        {"url": reverse(name, args=[pupil.public_id]), "label": label, "current": name == url_name}
+        for name, label in CHILD_TABS
+    ]
+    switcher = [
+        {"url": reverse(url_name, args=[child.public_id]), "name": child.roepnaam, "current": child.pk == pupil.pk}
+        for child in children
+    ]
+    return render(
+        request,
+        template,
+        {
+            "pupil": pupil,
+            "tabs": tabs,
+            "tab_label": dict(CHILD_TABS)[url_name],
+            "switcher": switcher if len(children) > 1 else [],
+            "section": "children",
+        }
+        | (context or {}),
+    )
+
+
+def current_enrolment(pupil, *, with_teachers=False):
+    enrolments = Enrolment.objects.filter(pupil=pupil, school_year__start_year=current_start_year())
+    enrolments = enrolments.select_related("group", "school_year")
+    if with_teachers:
+        enrolments = enrolments.prefetch_related("group__teachers")
+    return enrolments.first()
+
+
+# --- Pages ---
 
 
 @parent_page
 def home(request):
-    return render(request, "school/home.html", {"pupils": visible_pupils(request.user)})
+    pupils = list(
+        visible_pupils(request.user)
+        .select_related("school")
+        .prefetch_related(
+            Prefetch(
+                "enrolments",
+                queryset=Enrolment.objects.filter(school_year__start_year=current_start_year()).select_related("group"),
+                to_attr="current_enrolments",
+            )
+        )
+    )
+    if len(pupils) == 1:
+        return redirect("pupil_personalia", pupils[0].public_id)
+    is_staff = not pupils and request.user.staff_roles.exists()
+    for pupil in pupils:
+        pupil.tabs = [{"url": reverse(name, args=[pupil.public_id]), "label": label} for name, label in CHILD_TABS]
+    return render(request, "school/home.html", {"pupils": pupils, "is_staff": is_staff, "section": "children"})
+
+
+@parent_page
+def personalia(request, pupil):
+    viewer = viewer_guardian(request.user)
+    pupil = Pupil.objects.select_related("school", "household").get(pk=pupil.pk)
+    return render_child_page(
+        request,
+        pupil,
+        "pupil_personalia",
+        "school/personalia.html",
+        {"enrolment": current_enrolment(pupil), "address": pupil_address_for(viewer, pupil)},
+    )
+
+
+@parent_page
+def medical(request, pupil):
+    info = MedicalInfo.objects.filter(pupil=pupil).first()
+    log_action(request.user, "pupil.medical.read", pupil)
+    return render_child_page(request, pupil, "pupil_medical", "school/medical.html", {"info": info})
+
+
+@parent_page
+def group(request, pupil):
+    enrolment = current_enrolment(pupil, with_teachers=True)
+    classmates = []
+    if enrolment is not None:
+        # Names only: .values() keeps every other field of a classmate out of the template.
+        classmates = (
+            Pupil.objects.enrolled()
+            .filter(enrolments__group=enrolment.group_id)
+            .order_by("roepnaam", "surname")
+            .values("roepnaam", "voorvoegsel", "surname")
+        )
+    return render_child_page(
+        request, pupil, "pupil_group", "school/group.html", {"enrolment": enrolment, "classmates": classmates}
+    )
+
+
+@parent_page
+def family(request):
+    viewer = viewer_guardian(request.user)
+    pupils = list(
+        visible_pupils(request.user)
+        .select_related("household", "general_practitioner")
+        .prefetch_related("emergency_contacts")
+    )
+    pupil_ids = [p.pk for p in pupils]
+    guardians = (
+        Guardian.objects.filter(guardianships__pupil__in=pupil_ids)
+        .distinct()
+        .select_related("household")
+        .prefetch_related(
+            "contacts",
+            Prefetch(
+                "guardianships",
+                queryset=Guardianship.objects.filter(pupil__in=pupil_ids).select_related("pupil"),
+                to_attr="visible_guardianships",
+            ),
+        )
+    )
+    cards = {}  # household pk (None: guardians without a household) -> card
+    for guardian in guardians:
+        view = contact_view_for(viewer, guardian)
+        card = cards.setdefault(
+            guardian.household_id,
+            {
+                "name": guardian.household.name if guardian.household else "",
+                "address": view.household,
+                "address_hidden": view.address_hidden,
+                "is_own": bool(viewer and guardian.household_id and guardian.household_id == viewer.household_id),
+                "guardians": [],
+                "children": [],
+            },
+        )
+        card["guardians"].append(view)
+    other_children = []
+    for pupil in pupils:
+        if pupil.household_id is not None and pupil.household_id in cards:
+            cards[pupil.household_id]["children"].append(pupil)
+        else:
+            other_children.append(pupil)
+    cards = sorted(cards.values(), key=lambda c: (not c["is_own"], not c["name"], c["name"]))
+    return render(
+        request,
+        "school/family.html",
+        {"cards": cards, "other_children": other_children, "pupils": pupils, "section": "family"},
+    )
+
+
+@parent_page
+def schools(request):
+    schools = School.objects.filter(pupils__in=visible_pupils(request.user)).distinct()
+    return render(request, "school/schools.html", {"schools": schools, "section": "school"})

@@ -1,0 +1,66 @@
+"""Logging in and out, the Account tab and changing the password."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.db.models import Prefetch
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from ouderportaal.accounts.forms import LoginForm, PasswordChangeForm
+from ouderportaal.core.pages import public_page
+from ouderportaal.school.access import parent_page, visible_pupils
+from ouderportaal.school.models import Guardian, Guardianship
+
+login = public_page(
+    auth_views.LoginView.as_view(
+        template_name="accounts/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
+    )
+)
+# POST only (Django answers a GET with 405); back to the login page afterwards (LOGOUT_REDIRECT_URL).
+logout = public_page(auth_views.LogoutView.as_view())
+
+
+@parent_page
+def account(request):
+    """The logged-in guardian's own data, read-only: changes go through the school's administration."""
+    guardian = (
+        Guardian.objects.filter(user=request.user)
+        .select_related("household")
+        .prefetch_related(
+            "contacts",
+            Prefetch(
+                "guardianships",
+                queryset=Guardianship.objects.filter(pupil__in=visible_pupils(request.user)).select_related("pupil"),
+                to_attr="visible_guardianships",
+            ),
+        )
+        .first()
+    )
+    caretakers = {}
+    if guardian is not None:
+        pupil_ids = [g.pupil_id for g in guardian.visible_guardianships]
+        for ship in Guardianship.objects.filter(pupil__in=pupil_ids, is_main_caretaker=True).select_related("guardian"):
+            caretakers.setdefault(ship.pupil_id, []).append(ship.guardian)
+        for ship in guardian.visible_guardianships:
+            ship.main_caretakers = caretakers.get(ship.pupil_id, [])
+    return render(request, "accounts/account.html", {"guardian": guardian, "section": "account"})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's own view: the session of this browser stays, every other session of the account ends."""
+
+    form_class = PasswordChangeForm
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("account")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Uw wachtwoord is gewijzigd. Op andere apparaten bent u nu uitgelogd."))
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"section": "account"}
+
+
+password_change = parent_page(PasswordChangeView.as_view())

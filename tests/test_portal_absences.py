@@ -1,0 +1,86 @@
+"""The Absenten tab: one school year at a time, totals excused and unexcused, a forgiving year parameter."""
+
+import datetime
+
+import pytest
+
+from ouderportaal.absences.models import Absence
+from tests import factories as f
+
+
+@pytest.fixture
+def year():
+    return f.current_year()
+
+
+@pytest.fixture
+def parent_client(client, cast):
+    client.force_login(cast.parent)
+    return client
+
+
+def absences_page(client, pupil, query=""):
+    response = client.get(f"/kind/{pupil.public_id}/absenten/{query}")
+    assert response.status_code == 200
+    return response
+
+
+def add(pupil, day, reason, part="dag", **kw):
+    return Absence.objects.create(
+        pupil=pupil, date=day, reason=reason, part_of_day=part, excused=kw.pop("excused", None), **kw
+    )
+
+
+def test_lists_absences_of_the_year_with_totals(parent_client, cast, year):
+    start = year.starts_on
+    add(cast.child1, start + datetime.timedelta(days=30), "ziek", note="Griep")
+    add(cast.child1, start + datetime.timedelta(days=31), "arts", part="ochtend")
+    add(cast.child1, start + datetime.timedelta(days=32), "ongeoorloofd", part="middag")
+    add(cast.child1, start + datetime.timedelta(days=33), "te_laat", part="te_laat", minutes_late=12)
+    add(cast.child1, start - datetime.timedelta(days=3), "luxe_verzuim")  # last school year
+    add(cast.child2, start + datetime.timedelta(days=30), "schorsing")  # the other child
+    response = absences_page(parent_client, cast.child1)
+    html = response.content.decode()
+    assert "Griep" in html and "Arts/tandarts/therapie" in html and "12 minuten te laat" in html
+    assert "Luxe verzuim" not in html and "Schorsing" not in html
+    totals = response.context["totals"]
+    assert totals["excused"] == {"count": 2, "dayparts": 3}
+    assert totals["unexcused"] == {"count": 2, "dayparts": 1}
+    assert totals["late"] == {"count": 1, "minutes": 12}
+    assert "3 dagdelen" in html and "1 dagdeel" in html
+
+
+def test_excused_follows_what_the_school_recorded(parent_client, cast, year):
+    add(cast.child1, year.starts_on + datetime.timedelta(days=5), "ziek", excused=False)
+    totals = absences_page(parent_client, cast.child1).context["totals"]
+    assert totals["unexcused"]["count"] == 1 and totals["excused"]["count"] == 0
+
+
+def test_choose_an_earlier_school_year(parent_client, cast, year):
+    add(cast.child1, year.starts_on - datetime.timedelta(days=3), "luxe_verzuim")
+    previous = f"{year.start_year - 1}-{year.start_year}"
+    response = absences_page(parent_client, cast.child1, f"?schooljaar={previous}")
+    assert response.context["year"].start_year == year.start_year - 1
+    assert "Luxe verzuim" in response.content.decode()
+    assert f'<option value="{previous}" selected>' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "value", ["abc", "1900-1901", "2025-2025", "2025-2027", "", "9999-10000", "２０２５-２０２６", "-1"]
+)
+def test_odd_school_year_falls_back_to_the_current_one(parent_client, cast, year, value):
+    response = absences_page(parent_client, cast.child1, f"?schooljaar={value}")
+    assert response.context["year"].start_year == year.start_year
+
+
+def test_no_years_before_enrolment(parent_client, cast, year):
+    cast.child1.enrolled_on = year.starts_on
+    cast.child1.save()
+    previous = f"{year.start_year - 1}-{year.start_year}"
+    response = absences_page(parent_client, cast.child1, f"?schooljaar={previous}")
+    assert response.context["year"].start_year == year.start_year
+    assert f'<option value="{previous}"' not in response.content.decode()
+
+
+def test_empty_year(parent_client, cast):
+    assert "Geen absenties in dit schooljaar" in absences_page(parent_client, cast.child1).content.decode()

@@ -1,0 +1,101 @@
+"""Every parent page costs the same number of queries with 1 and with 6 rows of everything it lists:
+children, classmates, teachers, absences, results, contacts, emergency numbers."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from ouderportaal.absences.models import Absence
+from ouderportaal.core.pages import PARENT
+from ouderportaal.results.models import Assessment, TestResult
+from ouderportaal.school.models import EmergencyContact, GeneralPractitioner, MedicalInfo, Teacher
+from tests import factories as f
+from tests.test_url_sweep import ARGUMENT, ROUTES, argument_names, page_kind
+
+
+def make_family(n):
+    """A guardian with n children, each with n of everything; the first child is the one the pages show."""
+    board = f.make_board()
+    school = f.make_school(board)
+    year = f.current_year()
+    group = f.make_group(school, "4/5")
+    group.teachers.set(
+        [Teacher.objects.create(school=school, first_name=f"Juf{i}", surname="Bakker") for i in range(n)]
+    )
+    gp = GeneralPractitioner.objects.create(board=board, name="Dokter Jansen", phone="030 765 4321")
+    home = f.make_household(board, phone="030 111 2222")
+    other_home = f.make_household(board, address_secret=True, street="Geheimstraat 1")
+    children = [f.make_pupil(school, group, 4, household=home, general_practitioner=gp) for _ in range(n)]
+    # Classmates that are no children of this family.
+    for _ in range(n):
+        f.make_pupil(school, group, 5)
+    user = f.make_user()
+    guardian = f.make_guardian(board, children, user=user, household=home, relation="moeder", is_main_caretaker=True)
+    other = f.make_guardian(board, children, household=other_home, relation="vader")
+    normed = Assessment.objects.create(supplier="Cito", subject="Rekenen", name="Rekenen-Wiskunde", level_scheme="IV")
+    method = Assessment.objects.create(
+        supplier="Methode", subject="Rekenen", name="Methodetoets", level_scheme="IV", nationally_normed=False
+    )
+    for i in range(n):
+        f.add_contact(guardian, "phone", f"06 1234 567{i}", secret=i % 2 == 0)
+        f.add_contact(other, "email", f"vader{i}@example.com", secret=i % 2 == 1)
+    for child in children:
+        MedicalInfo.objects.create(pupil=child, allergies="Pinda's")
+        for i in range(n):
+            day = year.starts_on + datetime.timedelta(days=i + 1)
+            EmergencyContact.objects.create(pupil=child, name=f"Oma {i}", phone="030 123 4567", position=i)
+            Absence.objects.create(pupil=child, date=day, reason="ziek", excused=True)
+            for assessment in (normed, method):
+                TestResult.objects.create(
+                    pupil=child, assessment=assessment, school_year=year, moment="M5", taken_on=day, level="III"
+                )
+    return user, children[0]
+
+
+def count_queries(route, user, child):
+    path = "/" + ARGUMENT.sub(lambda m: {"public_id": child.public_id}[m["name"]], route)
+    client = Client()
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200, f"{path}: {response.status_code}"
+    return [q["sql"] for q in queries.captured_queries]
+
+
+PARENT_ROUTES = [pytest.param(route, id=route or "/") for route, view in ROUTES if page_kind(view) == PARENT]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", PARENT_ROUTES)
+def test_constant_query_count(route):
+    unknown = set(argument_names(route)) - {"public_id"}
+    assert not unknown, f"{route}: teach make_family and count_queries the arguments {unknown}"
+    # With one child the start page sends the parent straight to that child: compare two children with six.
+    few = 2 if route == "" else 1
+    small = count_queries(route, *make_family(few))
+    large = count_queries(route, *make_family(6))
+    assert len(small) == len(large), (
+        f"/{route}: {len(small)} queries with {few} row(s), {len(large)} with 6:\n"
+        + "\n".join(f"  {i}. {sql}" for i, sql in enumerate(large, 1))
+    )
+
+
+@pytest.mark.django_db
+def test_constant_query_count_while_results_are_closed():
+    from django.utils import timezone
+
+    from ouderportaal.results.models import ResultsClosure
+
+    route = "kind/<str:public_id>/toetsen/"
+    counts = []
+    for n in (1, 6):
+        user, child = make_family(n)
+        now = timezone.now()
+        ResultsClosure.objects.create(
+            school=child.school, starts_at=now - datetime.timedelta(hours=1), ends_at=now + datetime.timedelta(days=1)
+        )
+        counts.append(count_queries(route, user, child))
+    assert len(counts[0]) == len(counts[1]), "\n".join(counts[1])
