@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from ouderportaal.core.models import AuditLogEntry
+from ouderportaal.core.models import AuditLogEntry, OutgoingMail
 
 
 @admin.register(AuditLogEntry)
@@ -17,4 +17,17 @@ class AuditLogEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(admin.ModelAdmin):
+    """Operators see delivery state; the body stays out of the list (it may hold personal data)."""
+
+    list_display = ["created_at", "template", "to", "status", "attempts", "sent_at"]
+    list_filter = ["status", "template"]
+    search_fields = ["to", "message_id"]
+    readonly_fields = [f.name for f in OutgoingMail._meta.fields]
+
+    def has_add_permission(self, request):
         return False
