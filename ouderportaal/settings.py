@@ -98,7 +98,7 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     # Django's own "too short" message has no Dutch translation; this one says the same in words Django translates.
-    {"NAME": "ouderportaal.onboarding.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "ouderportaal.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

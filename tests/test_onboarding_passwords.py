@@ -10,9 +10,9 @@ from django.test import Client
 from django.utils import translation
 
 import ouderportaal.settings as project_settings
+from ouderportaal.accounts.validators import MinimumLengthValidator
 from ouderportaal.onboarding import tokens
 from ouderportaal.onboarding.services import MAX_RESET_MAILS_PER_ADDRESS
-from ouderportaal.onboarding.validators import MinimumLengthValidator
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ household's secret address or another guardian's secret number."""
 import pytest
 
 from ouderportaal.school.models import EmergencyContact, GeneralPractitioner
-from ouderportaal.school.views import address_visible_to, contact_view_for
+from ouderportaal.school.privacy import address_visible_to, contact_view_for
 from tests import factories as f
 
 

@@ -6,7 +6,8 @@ import pytest
 from django.utils import dateformat, timezone, translation
 
 from ouderportaal.results.models import Assessment, ResultsClosure, TestResult
-from ouderportaal.results.views import closed_until, open_results_for, text_colour_for
+from ouderportaal.results.views import text_colour_for
+from ouderportaal.results.visibility import closed_until, open_results_for
 from ouderportaal.school.models import SchoolYear
 from tests import factories as f
 
@@ -182,3 +183,11 @@ def test_legend_in_english(client, cast, results):
     client.post("/i18n/setlang/", {"language": "en"})
     html = results_page(client, cast.child1)
     assert "Levels I–V" in html and "highest-scoring pupils" in html and "School year" in html
+
+
+def test_opens_on_latest_year_with_results_when_this_year_has_none(parent_client, cast, results):
+    last_year, _ = SchoolYear.objects.get_or_create(start_year=f.current_year().start_year - 1)
+    TestResult.objects.filter(pk__in=[r.pk for r in results]).update(school_year=last_year)
+    html = results_page(parent_client, cast.child1)
+    assert "Rekenen-Wiskunde LiB" in html
+    assert f'value="{last_year}" selected' in html or f"Schooljaar {last_year}" in html

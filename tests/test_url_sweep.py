@@ -25,10 +25,6 @@ from ouderportaal.core.pages import PARENT, PUBLIC, STAFF
 
 SKIPPED_INCLUDES = {"admin/", "i18n/"}  # Django's own admin (operators only) and set_language
 
-# Views that predate the markers, by dotted path. core.views.health answers load balancers without login: once it
-# carries @public_page, drop it from here.
-KNOWN_UNMARKED = {"ouderportaal.core.views.health"}
-
 # URL argument name → its value for the test cast. Add an entry when a URL gets a new argument name.
 URL_KWARGS = {
     "public_id": lambda c: c.child1.public_id,
@@ -78,10 +74,7 @@ def view_path(view):
 
 
 def page_kind(view):
-    kind = getattr(view, "page_kind", None)
-    if kind is None and view_path(view) in KNOWN_UNMARKED:
-        return PUBLIC
-    return kind
+    return getattr(view, "page_kind", None)
 
 
 def argument_names(route):
@@ -187,6 +180,10 @@ def test_staff_page(route, cast):
     status = client_for(cast.staff).get(path).status_code
     # 405: a POST-only action (its form lives on another page).
     assert status in (200, 301, 302, 405), f"{path}: staff got {status}"
+    if argument_names(route):
+        # The object belongs to school A: staff of school B must not learn it exists.
+        status = client_for(cast.other_staff).get(path).status_code
+        assert status == 404, f"{path}: staff of another school got {status}, expected 404"
 
 
 @pytest.mark.parametrize("route", by_kind(PUBLIC))

@@ -1,13 +1,14 @@
 """Logging in and out, the Account tab and changing the password."""
 
 from django.contrib import messages
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.db.models import Prefetch
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from ouderportaal.accounts.forms import LoginForm, PasswordChangeForm
+from ouderportaal.accounts.forms import LoginForm
 from ouderportaal.core.pages import public_page
 from ouderportaal.school.access import parent_page, visible_pupils
 from ouderportaal.school.models import Guardian, Guardianship
@@ -50,7 +51,7 @@ def account(request):
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's own view: the session of this browser stays, every other session of the account ends."""
 
-    form_class = PasswordChangeForm
+    form_class = auth_forms.PasswordChangeForm
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("account")
 

@@ -2,7 +2,10 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
+from ouderportaal.core.pages import public_page
 
+
+@public_page
 @never_cache
 def health(request):
     """For load balancers and monitoring: 200 when the database answers, 503 otherwise."""

@@ -5,12 +5,12 @@ import re
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from ouderportaal.core.pages import public_page
-from ouderportaal.results.models import Assessment, ResultsClosure, TestResult, level_band
+from ouderportaal.results.models import Assessment, level_band
+from ouderportaal.results.visibility import open_results_for
 from ouderportaal.school.access import parent_page
 from ouderportaal.school.views import chosen_school_year, render_child_page, year_options
 
@@ -35,34 +35,14 @@ LEGENDS = {
 }
 
 
-def closed_until(school_id, now=None):
-    """While a test week of the school runs (the test of ResultsClosure.objects.active()): the moment the results
-    open again, following closures that start before the previous one ends; otherwise None."""
-    now = now or timezone.now()
-    closures = ResultsClosure.objects.filter(school_id=school_id, ends_at__gt=now).order_by("starts_at")
-    until = None
-    for closure in closures:
-        if closure.starts_at <= (until or now):
-            until = max(until or closure.ends_at, closure.ends_at)
-    return until
-
-
-def open_results_for(pupil, now=None):
-    """The one gate for a parent's view of results: (closed_until, results). While closed the results are
-    empty; otherwise only nationally normed tests count, never the method tests."""
-    until = closed_until(pupil.school_id, now)
-    if until is not None:
-        return until, TestResult.objects.none()
-    return None, TestResult.objects.filter(pupil=pupil, assessment__nationally_normed=True)
-
-
 @parent_page
 def results(request, pupil):
     until, visible = open_results_for(pupil)
     context = {"closed_until": until}
     if until is None:
         years = set(visible.order_by().values_list("school_year__start_year", flat=True).distinct())
-        year = chosen_school_year(request, years)
+        # Early in a school year there are no results yet: open on the latest year that has some.
+        year = chosen_school_year(request, years, default=max(years, default=None))
         rows = list(
             visible.filter(school_year__start_year=year.start_year)
             .select_related("assessment")

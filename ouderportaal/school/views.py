@@ -5,7 +5,6 @@ constant number of queries, whatever the number of children, classmates or conta
 """
 
 import re
-from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from ouderportaal.core.audit import log_action
 from ouderportaal.school.access import parent_page, visible_pupils
 from ouderportaal.school.models import Enrolment, Guardian, Guardianship, MedicalInfo, Pupil, School, SchoolYear
+from ouderportaal.school.privacy import contact_view_for, pupil_address_for, viewer_guardian
 
 CHILD_TABS = [
     ("pupil_personalia", _("Personalia")),
@@ -26,63 +26,6 @@ CHILD_TABS = [
 ]
 
 
-# --- Privacy: the one place that decides what a guardian sees of another guardian's address and numbers ---
-
-
-def address_visible_to(viewer, household, *, secret=None):
-    """A secret address is shown only to the guardians who live at it; any other address to every guardian.
-
-    `viewer` is the logged-in Guardian (or None); `secret` overrides the household's own flag (a pupil's
-    address carries its own flag).
-    """
-    if household is None:
-        return not secret
-    secret = household.address_secret if secret is None else secret
-    return not secret or (viewer is not None and viewer.household_id == household.pk)
-
-
-@dataclass
-class ContactView:
-    guardian: Guardian
-    household: object  # the Household whose address may be shown, or None
-    address_hidden: bool
-    contacts: list = field(default_factory=list)
-    is_viewer: bool = False
-
-
-def contact_view_for(viewer, guardian):
-    """What `viewer` (a Guardian or None) may see of `guardian`: a secret contact detail only when it is the
-    viewer's own, a secret household address only when the viewer lives there."""
-    is_viewer = viewer is not None and viewer.pk == guardian.pk
-    household = guardian.household
-    shown = household is not None and address_visible_to(viewer, household)
-    return ContactView(
-        guardian=guardian,
-        household=household if shown else None,
-        address_hidden=household is not None and not shown,
-        contacts=[c for c in guardian.contacts.all() if is_viewer or not c.secret],
-        is_viewer=is_viewer,
-    )
-
-
-def pupil_address_for(viewer, pupil):
-    """The child's own address if it has one, else its household's; None when secret for this viewer."""
-    if pupil.street or pupil.city:
-        if not address_visible_to(viewer, pupil.household, secret=pupil.address_secret):
-            return None
-        return {"street": pupil.street, "postcode": pupil.postcode, "city": pupil.city}
-    household = pupil.household
-    if household is None or not (household.street or household.city):
-        return {}
-    if not address_visible_to(viewer, household, secret=household.address_secret or pupil.address_secret):
-        return None
-    return {"street": household.street, "postcode": household.postcode, "city": household.city}
-
-
-def viewer_guardian(user):
-    return Guardian.objects.filter(user=user).select_related("household").first()
-
-
 # --- Helpers shared by the child pages (also used by absences and results) ---
 
 
@@ -90,13 +33,13 @@ def current_start_year():
     return SchoolYear.start_year_for(timezone.localdate())
 
 
-def chosen_school_year(request, start_years):
+def chosen_school_year(request, start_years, default=None):
     """The year of `?schooljaar=2025-2026` when it is one of `start_years`; otherwise (missing, malformed,
-    unknown) the current school year. Returns an unsaved SchoolYear, good for its name and dates."""
+    unknown) `default`, else the current school year. Returns an unsaved SchoolYear, good for its name and dates."""
     match = re.fullmatch(r"([0-9]{4})-([0-9]{4})", request.GET.get("schooljaar", "").strip())
     if match and int(match[2]) == int(match[1]) + 1 and int(match[1]) in start_years:
         return SchoolYear(start_year=int(match[1]))
-    return SchoolYear(start_year=current_start_year())
+    return SchoolYear(start_year=default or current_start_year())
 
 
 def year_options(start_years, chosen):

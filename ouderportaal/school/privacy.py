@@ -1,0 +1,59 @@
+"""The one place that decides what a guardian sees of another guardian's address and numbers."""
+
+from dataclasses import dataclass, field
+
+from ouderportaal.school.models import Guardian
+
+
+def address_visible_to(viewer, household, *, secret=None):
+    """A secret address is shown only to the guardians who live at it; any other address to every guardian.
+
+    `viewer` is the logged-in Guardian (or None); `secret` overrides the household's own flag (a pupil's
+    address carries its own flag).
+    """
+    if household is None:
+        return not secret
+    secret = household.address_secret if secret is None else secret
+    return not secret or (viewer is not None and viewer.household_id == household.pk)
+
+
+@dataclass
+class ContactView:
+    guardian: Guardian
+    household: object  # the Household whose address may be shown, or None
+    address_hidden: bool
+    contacts: list = field(default_factory=list)
+    is_viewer: bool = False
+
+
+def contact_view_for(viewer, guardian):
+    """What `viewer` (a Guardian or None) may see of `guardian`: a secret contact detail only when it is the
+    viewer's own, a secret household address only when the viewer lives there."""
+    is_viewer = viewer is not None and viewer.pk == guardian.pk
+    household = guardian.household
+    shown = household is not None and address_visible_to(viewer, household)
+    return ContactView(
+        guardian=guardian,
+        household=household if shown else None,
+        address_hidden=household is not None and not shown,
+        contacts=[c for c in guardian.contacts.all() if is_viewer or not c.secret],
+        is_viewer=is_viewer,
+    )
+
+
+def pupil_address_for(viewer, pupil):
+    """The child's own address if it has one, else its household's; None when secret for this viewer."""
+    if pupil.street or pupil.city:
+        if not address_visible_to(viewer, pupil.household, secret=pupil.address_secret):
+            return None
+        return {"street": pupil.street, "postcode": pupil.postcode, "city": pupil.city}
+    household = pupil.household
+    if household is None or not (household.street or household.city):
+        return {}
+    if not address_visible_to(viewer, household, secret=household.address_secret or pupil.address_secret):
+        return None
+    return {"street": household.street, "postcode": household.postcode, "city": household.city}
+
+
+def viewer_guardian(user):
+    return Guardian.objects.filter(user=user).select_related("household").first()
