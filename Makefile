@@ -36,7 +36,8 @@ lint: venv
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 
 messages: venv
-	$(MANAGE) makemessages -l en --ignore '.venv' --ignore 'e2e' --ignore 'tests'
+	DEBUG=1 $(MANAGE) makemessages -l en --ignore .venv --ignore e2e --ignore tests --ignore test-output
+	DEBUG=1 $(MANAGE) compilemessages --ignore .venv
 
 clean:
 	rm -rf $(VENV) demo.sqlite3 test-output
