@@ -27,6 +27,8 @@ demo: venv
 	$(MANAGE) db_worker --no-reload --interval 1 & trap 'kill $$!' EXIT INT TERM; \
 	$(MANAGE) runserver --noreload $(HOST):$(PORT)
 
+# A throwaway key: with DEBUG off the settings refuse to start without one.
+test: export SECRET_KEY = tests-only-secret-key-not-for-production
 test: venv
 	$(VENV)/bin/ruff check .
 	$(MANAGE) makemigrations --check --dry-run -v 0
