@@ -66,6 +66,12 @@ class Client:
         return elapsed
 
 
+def anonymise(path, paths):
+    """/kind/<public id>/x/ → /kind/<1>/x/: public ids change with every seed, the child's number does not."""
+    ids = list(dict.fromkeys(re.findall(r"/kind/([^/]+)/", " ".join(paths))))
+    return re.sub(r"/kind/([^/]+)/", lambda m: f"/kind/<{ids.index(m[1]) + 1}>/", path)
+
+
 def timed(client, path, n, concurrency):
     def one(_):
         status, _, elapsed, _ = client.request("GET", path)
@@ -93,13 +99,14 @@ def main():
         "SECRET_KEY": "bench-only-secret-key",
         "DEBUG": "",
         "ALLOWED_HOSTS": "127.0.0.1",
-        "MANIFEST_STATIC": "0",
+        "STATIC_ROOT": f"{tmp}/static",
         "EMAIL_URL": "dummy://",
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3"),
         "LOG_LEVEL": "WARNING",
     }
     manage = [PYTHON, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "-v", "0"], env=env, check=True, cwd=ROOT)
+    subprocess.run([*manage, "collectstatic", "--noinput", "-v", "0"], env=env, check=True, cwd=ROOT)
     subprocess.run([*manage, "seed_demo", "--reset"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     server = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "-c", "ouderportaal/gunicorn.conf.py", "--access-logfile", "/dev/null"],
@@ -113,8 +120,10 @@ def main():
                 break
             except OSError:
                 time.sleep(0.1)
-        client = Client(port)
-        logins = [client.login("ouder", "ouder-demo") for _ in range(5)]
+        logins = []
+        for _ in range(5):  # each a fresh visitor: a logged-in one is sent past the login page
+            client = Client(port)
+            logins.append(client.login("ouder", "ouder-demo"))
         _, start_page, _, _ = client.request("GET", "/")
         paths = ["/"] + sorted(set(re.findall(r'href="(/(?:kind/[^"/]+/[a-z]+|gezin|school|account)/)"', start_page)))
         child_tabs = sorted({p for p in re.findall(r'href="(/kind/[^"]+/[a-z]+/)"', start_page)})
@@ -137,7 +146,7 @@ def main():
             "baseline_health": baseline,
             "login_median_ms": statistics.median(logins) * 1000,
             "login_ratio": statistics.median(logins) * 1000 / baseline["median_ms"],
-            "pages": [{"path": re.sub(r"/kind/[^/]+/", "/kind/<id>/", p), **r, "ratio": q} for p, r, q in rows],
+            "pages": [{"path": anonymise(p, paths), **r, "ratio": q} for p, r, q in rows],
         }
     finally:
         server.terminate()
