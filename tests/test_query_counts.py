@@ -50,7 +50,7 @@ def make_family(n):
             Absence.objects.create(pupil=child, date=day, reason="ziek", excused=True)
             for assessment in (normed, method):
                 TestResult.objects.create(
-                    pupil=child, assessment=assessment, school_year=year, moment="M5", taken_on=day, level="III"
+                    pupil=child, assessment=assessment, school_year=year, moment=f"M{3 + i}", taken_on=day, level="III"
                 )
     return user, children[0]
 

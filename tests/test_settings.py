@@ -65,3 +65,18 @@ def test_console_url_and_unknown_scheme():
     assert mailer_from_url("console://")["BACKEND"] == "ouderportaal.core.emails.ConsoleBackend"
     with pytest.raises(ImproperlyConfigured):
         mailer_from_url("carrier-pigeon://loft")
+
+
+def test_errors_are_logged_to_stderr_with_debug_off():
+    # With DEBUG off Django logs nothing unless LOGGING says so: server errors must reach stderr.
+    code = "import logging, django; django.setup();logging.getLogger('django.request').error('boom: a server error')"
+    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**base, **PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "ouderportaal.settings"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "ERROR django.request: boom: a server error" in result.stderr

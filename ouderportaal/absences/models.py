@@ -59,6 +59,8 @@ class Absence(models.Model):
         verbose_name_plural = _("absenties")
         ordering = ["-date", "part_of_day"]
         indexes = [models.Index(fields=["pupil", "date"])]
+        # One record per part of day: what an import upserts on.
+        constraints = [models.UniqueConstraint(fields=["pupil", "date", "part_of_day"], name="one_absence_per_part")]
 
     def __str__(self):
         return f"{self.pupil} {self.date} {self.get_reason_display()}"

@@ -50,6 +50,12 @@ class TestResult(models.Model):
         verbose_name = _("toetsresultaat")
         verbose_name_plural = _("toetsresultaten")
         ordering = ["taken_on", "assessment__subject"]
+        # A test is taken once per moment: what an import upserts on.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil", "assessment", "school_year", "moment"], name="one_result_per_moment"
+            )
+        ]
 
     def __str__(self):
         return f"{self.pupil} {self.assessment} {self.moment}"
