@@ -74,3 +74,14 @@ def test_one_absence_per_part_of_day_and_one_result_per_moment(cast):
     TestResult.objects.create(**result)
     with pytest.raises(IntegrityError), transaction.atomic():
         TestResult.objects.create(**result)
+
+
+def test_operator_reading_medical_info_in_the_admin_is_audited(client, cast):
+    from ouderportaal.core.models import AuditLogEntry
+    from ouderportaal.school.models import MedicalInfo
+
+    info = MedicalInfo.objects.create(pupil=cast.child1, allergies="Pinda's")
+    client.force_login(f.make_user(is_staff=True, is_superuser=True))
+    assert client.get(f"/admin/school/medicalinfo/{info.pk}/change/").status_code == 200
+    entry = AuditLogEntry.objects.get(action="pupil.medical.read")
+    assert entry.object_id == str(cast.child1.pk) and entry.data == {"via": "admin"}

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from ouderportaal.core.audit import log_action
 from ouderportaal.school import models
 
 
@@ -83,7 +84,16 @@ class GeneralPractitionerAdmin(admin.ModelAdmin):
 
 @admin.register(models.MedicalInfo)
 class MedicalInfoAdmin(admin.ModelAdmin):
+    """Special-category data: operators' reads are audited like everyone's; the list shows no medical text."""
+
     raw_id_fields = ["pupil"]
+    list_display = ["pupil", "last_confirmed_on"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        info = self.get_object(request, object_id)
+        if info is not None and request.method == "GET":
+            log_action(request.user, "pupil.medical.read", info.pupil, via="admin")
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(models.StaffRole)
