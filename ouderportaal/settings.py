@@ -114,7 +114,10 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_USERNAME_CALLABLE = "ouderportaal.accounts.lockout.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "ouderportaal.core.clientip.client_ip"
+# Reverse proxies in front of the portal (0: none): client addresses are then read from X-Forwarded-For.
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 AXES_VERBOSE = False
 
 SESSION_COOKIE_AGE = 60 * 60 * 8

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,6 +23,7 @@ class LoginForm(auth_forms.AuthenticationForm):
         username = self.fields["username"]
         username.label = _("Gebruikersnaam of e-mailadres")
         username.max_length = 254
+        username.validators.append(MaxLengthValidator(254))
         username.widget.attrs.update({"maxlength": 254, "autocomplete": "username", "autocapitalize": "none"})
         self.fields["password"].label = _("Wachtwoord")
         self.fields["password"].widget = forms.PasswordInput(attrs={"autocomplete": "current-password"})

@@ -1,4 +1,3 @@
-from axes.utils import reset as axes_reset
 from django.contrib.auth import views as auth_views
 from django.core import signing
 from django.http import Http404
@@ -7,6 +6,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ouderportaal.accounts.lockout import unlock
 from ouderportaal.core.audit import log_action
 from ouderportaal.core.pages import public_page
 from ouderportaal.onboarding import services
@@ -77,9 +77,7 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         user = form.user
         # A parent locked out by failed logins who just proved they own the mailbox may try again at once.
-        axes_reset(username=user.username)
-        if user.email:
-            axes_reset(username=user.email)
+        unlock(user)
         log_action(user, "account.password_set", user, school_id=None)
         return response
 
