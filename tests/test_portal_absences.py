@@ -45,7 +45,7 @@ def test_lists_absences_of_the_year_with_totals(parent_client, cast, year):
     assert "Luxe verzuim" not in html and "Schorsing" not in html
     totals = response.context["totals"]
     assert totals["excused"] == {"count": 2, "dayparts": 3}
-    assert totals["unexcused"] == {"count": 2, "dayparts": 1}
+    assert totals["unexcused"] == {"count": 1, "dayparts": 1}  # the late arrival counts only as late
     assert totals["late"] == {"count": 1, "minutes": 12}
     assert "3 dagdelen" in html and "1 dagdeel" in html
 
@@ -84,3 +84,13 @@ def test_no_years_before_enrolment(parent_client, cast, year):
 
 def test_empty_year(parent_client, cast):
     assert "Geen absenties in dit schooljaar" in absences_page(parent_client, cast.child1).content.decode()
+
+
+def test_a_child_who_left_opens_on_its_last_school_year(parent_client, cast, year):
+    last = year.start_year - 1
+    cast.child1.left_on = datetime.date(year.start_year, 7, 10)
+    cast.child1.save()
+    add(cast.child1, datetime.date(year.start_year, 3, 2), "ziek")
+    response = absences_page(parent_client, cast.child1)
+    assert response.context["year"].start_year == last
+    assert len(response.context["absences"]) == 1

@@ -152,6 +152,7 @@ def test_parent_page(route, cast):
     assert_login_redirect(client_for(None).get(path), path)
     response = client_for(cast.parent).get(path)
     assert response.status_code == 200, f"{path}: the parent got {response.status_code}"
+    assert "no-store" in response.get("Cache-Control", ""), f"{path}: personal data must not be cached"
     strangers = {"outsider": cast.outsider, "no_authority": cast.no_authority, "staff": cast.staff}
     if argument_names(route):
         for who, user in strangers.items():
@@ -177,7 +178,9 @@ def test_staff_page(route, cast):
     assert_login_redirect(client_for(None).get(path), path)
     status = client_for(cast.parent).get(path).status_code
     assert status == 404, f"{path}: a parent got {status}, expected 404"
-    status = client_for(cast.staff).get(path).status_code
+    response = client_for(cast.staff).get(path)
+    status = response.status_code
+    assert "no-store" in response.get("Cache-Control", ""), f"{path}: personal data must not be cached"
     # 405: a POST-only action (its form lives on another page).
     assert status in (200, 301, 302, 405), f"{path}: staff got {status}"
     if argument_names(route):

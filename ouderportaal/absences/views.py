@@ -30,6 +30,7 @@ def totals(absences):
         if absence.part_of_day == Absence.PartOfDay.LATE:
             result["late"]["count"] += 1
             result["late"]["minutes"] += absence.minutes_late or 0
+            continue  # late arrivals have their own total, not also a count of absences
         bucket = result["excused" if absence.excused else "unexcused"]
         bucket["count"] += 1
         bucket["dayparts"] += DAYPARTS.get(absence.part_of_day, 0)
@@ -39,7 +40,7 @@ def totals(absences):
 @parent_page
 def absences(request, pupil):
     years = school_years_of(pupil)
-    year = chosen_school_year(request, years)
+    year = chosen_school_year(request, years, default=years[0])  # a child who left: its last year
     rows = list(Absence.objects.filter(pupil=pupil).in_school_year(year).order_by("-date", "part_of_day"))
     return render_child_page(
         request,

@@ -4,6 +4,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
+from django.views.decorators.cache import never_cache
 
 from ouderportaal.core.pages import STAFF, mark
 from ouderportaal.school.models import School, StaffRole
@@ -23,7 +24,8 @@ def staff_page(view):
             raise Http404
         return view(request, *args, **kwargs)
 
-    return mark(login_required(wrapper), STAFF)
+    # Personal data: never kept in a browser's or proxy's cache.
+    return mark(never_cache(login_required(wrapper)), STAFF)
 
 
 # Who may decide account requests at a school: its administration and director, not its teachers.

@@ -4,6 +4,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
+from django.views.decorators.cache import never_cache
 
 from ouderportaal.core.pages import PARENT, mark
 from ouderportaal.school.models import Pupil
@@ -30,4 +31,5 @@ def parent_page(view):
             kwargs["pupil"] = get_pupil_or_404(request.user, public_id, Pupil.objects.select_related("school"))
         return view(request, *args, **kwargs)
 
-    return mark(login_required(wrapper), PARENT)
+    # Personal data: never kept in a browser's or proxy's cache.
+    return mark(never_cache(login_required(wrapper)), PARENT)

@@ -42,7 +42,8 @@ def contact_view_for(viewer, guardian):
 
 
 def pupil_address_for(viewer, pupil):
-    """The child's own address if it has one, else its household's; None when secret for this viewer."""
+    """The child's own address if it has one, else its household's; None when secret for this viewer — and then
+    the child's phone number is secret with it (a number leads to the address)."""
     if pupil.street or pupil.city:
         if not address_visible_to(viewer, pupil.household, secret=pupil.address_secret):
             return None
