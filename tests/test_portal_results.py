@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.utils import dateformat, timezone, translation
 
+from ouderportaal.results.levels import text_colour_for
 from ouderportaal.results.models import Assessment, ResultsClosure, TestResult
-from ouderportaal.results.views import text_colour_for
 from ouderportaal.results.visibility import closed_until, open_results_for
 from ouderportaal.school.models import SchoolYear
 from tests import factories as f

@@ -3,7 +3,7 @@
 from ouderportaal.absences.models import Absence
 from ouderportaal.school.access import parent_page
 from ouderportaal.school.models import SchoolYear
-from ouderportaal.school.views import chosen_school_year, current_start_year, render_child_page, year_options
+from ouderportaal.school.pages import chosen_school_year, current_start_year, render_child_page, year_options
 
 # A school day has two dagdelen (morning, afternoon); being late counts in minutes, not in dagdelen.
 DAYPARTS = {Absence.PartOfDay.MORNING: 1, Absence.PartOfDay.AFTERNOON: 1, Absence.PartOfDay.WHOLE_DAY: 2}

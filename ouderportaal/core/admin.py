@@ -20,6 +20,9 @@ class AuditLogEntryAdmin(admin.ModelAdmin):
         return False
 
 
+HIDDEN_MAIL_FIELDS = ["body_text", "body_html"]
+
+
 @admin.register(OutgoingMail)
 class OutgoingMailAdmin(admin.ModelAdmin):
     """Operators see delivery state; the body stays out of the list (it may hold personal data)."""
@@ -27,7 +30,9 @@ class OutgoingMailAdmin(admin.ModelAdmin):
     list_display = ["created_at", "template", "to", "status", "attempts", "sent_at"]
     list_filter = ["status", "template"]
     search_fields = ["to", "message_id"]
-    readonly_fields = [f.name for f in OutgoingMail._meta.fields]
+    # The bodies stay hidden: they hold live set-password links and personal data.
+    exclude = HIDDEN_MAIL_FIELDS
+    readonly_fields = [f.name for f in OutgoingMail._meta.fields if f.name not in HIDDEN_MAIL_FIELDS]
 
     def has_add_permission(self, request):
         return False

@@ -1,20 +1,15 @@
 """The parent's Toetsen tab, the one gate that keeps results closed during test weeks, and the level colours."""
 
-import hashlib
-import re
-
-from django.conf import settings
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from ouderportaal.core.pages import public_page
-from ouderportaal.results.models import Assessment, level_band
+from ouderportaal.results.levels import level_colours_css
+from ouderportaal.results.models import Assessment
 from ouderportaal.results.visibility import open_results_for
 from ouderportaal.school.access import parent_page
-from ouderportaal.school.views import chosen_school_year, render_child_page, year_options
-
-HEX_COLOUR = re.compile(r"#?(?:[0-9a-fA-F]{3}){1,2}")
+from ouderportaal.school.pages import chosen_school_year, render_child_page, year_options
 
 # What each band means: (band, share of all Dutch pupils of that year level in percent, description).
 LEGENDS = {
@@ -58,30 +53,6 @@ def results(request, pupil):
     return render_child_page(request, pupil, "pupil_results", "results/results.html", context)
 
 
-def text_colour_for(hex_colour):
-    """Black or white, whichever contrasts more with the background (WCAG relative luminance): ≥ 4.5:1."""
-    hex_colour = hex_colour.lstrip("#")
-    if len(hex_colour) == 3:
-        hex_colour = "".join(c * 2 for c in hex_colour)
-    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
-    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
-    return "#000000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#ffffff"
-
-
-def level_colours_css():
-    rules = [
-        f".level-{band}{{background-color:{colour};color:{text_colour_for(colour)}}}"
-        for band, colour in settings.RESULT_LEVEL_COLOURS.items()
-        if band.isalnum() and HEX_COLOUR.fullmatch(colour)
-    ]
-    return "\n".join(rules) + "\n"
-
-
-def level_colours_version():
-    return hashlib.sha256(level_colours_css().encode()).hexdigest()[:10]
-
-
 @public_page
 @require_GET
 def level_colours(request):
@@ -90,8 +61,3 @@ def level_colours(request):
     response = HttpResponse(level_colours_css(), content_type="text/css; charset=utf-8")
     response["Cache-Control"] = "public, max-age=86400"
     return response
-
-
-def level_class(level):
-    band = level_band(level or "")
-    return f"level-{band}" if band in settings.RESULT_LEVEL_COLOURS and band.isalnum() else "level-other"

@@ -28,7 +28,9 @@ def parent_page(view):
     @wraps(view)
     def wrapper(request, *args, public_id=None, **kwargs):
         if public_id is not None:
-            kwargs["pupil"] = get_pupil_or_404(request.user, public_id, Pupil.objects.select_related("school"))
+            kwargs["pupil"] = get_pupil_or_404(
+                request.user, public_id, Pupil.objects.select_related("school", "household")
+            )
         return view(request, *args, **kwargs)
 
     # Personal data: never kept in a browser's or proxy's cache.

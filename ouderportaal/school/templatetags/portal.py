@@ -1,19 +1,6 @@
 from django import template
 
-from ouderportaal.results import views as results_views
-
 register = template.Library()
-
-
-@register.filter
-def level_class(level):
-    """`level-III` for a level delivered as 'III', 'III+' or 'iii-': the colour comes from /niveaukleuren.css."""
-    return results_views.level_class(level)
-
-
-@register.simple_tag
-def level_colours_version():
-    return results_views.level_colours_version()
 
 
 @register.filter
