@@ -132,8 +132,10 @@ def test_detail_preselects_the_guardian_with_this_address(client, cast, family):
     assert "dit e-mailadres" in page
 
 
-def test_detail_without_email_match_asks_to_choose(client, cast):
-    account_request = confirmed_request(cast.school, email="nieuw@example.org")
+def test_detail_without_email_match_asks_to_choose(client, cast, family):
+    pupil, _guardian = family
+    f.make_guardian(cast.school.board, [pupil], has_authority=False, may_view=False)
+    account_request = confirmed_request(cast.school, email="nieuw@example.org", first_name="Bram", surname="Smit")
     client.force_login(cast.staff)
     page = client.get(f"/beheer/aanvragen/{account_request.public_id}/").content.decode()
     assert "Kies wie het account krijgt" in page
@@ -174,16 +176,101 @@ def test_approve_creates_login_links_guardian_and_records_address(
 
 
 def test_approve_for_a_guardian_with_an_account_reuses_it(cast, django_capture_on_commit_callbacks):
-    account_request = confirmed_request(cast.school, email="eva.nieuw@example.org")
+    # The address is one the school already has for Eva (not her login's): approving may send her username there.
+    f.add_contact(cast.guardian, "email", "eva.werk@example.org")
+    account_request = confirmed_request(cast.school, email="Eva.Werk@Example.org")
     with django_capture_on_commit_callbacks(execute=True):
         user = services.approve_account_request(account_request, acting_user=cast.staff, guardian=cast.guardian)
     assert user == cast.parent
     assert user.check_password(f.PASSWORD)  # untouched until the link is used
-    assert ContactDetail.objects.filter(guardian=cast.guardian, value="eva.nieuw@example.org").exists()
+    assert ContactDetail.objects.filter(guardian=cast.guardian, kind="email").count() == 1  # no duplicate
     assert AuditLogEntry.objects.get(action="account_request.approved").data["account_created"] is False
     (message,) = mail.outbox
+    assert message.to == ["Eva.Werk@Example.org"]
     assert "Uw gebruikersnaam: ouder" in message.body
     assert "/wachtwoord-herstellen/" in message.body
+
+
+def test_approve_for_a_guardian_with_an_account_accepts_the_login_address(cast, django_capture_on_commit_callbacks):
+    account_request = confirmed_request(cast.school, email="OUDER@example.com")  # cast.parent's own address
+    with django_capture_on_commit_callbacks(execute=True):
+        user = services.approve_account_request(account_request, acting_user=cast.staff, guardian=cast.guardian)
+    assert user == cast.parent
+    (message,) = mail.outbox
+    assert message.to == ["OUDER@example.com"]
+
+
+# Account takeover: someone who knows a child's name and birth date asks with their own address, and staff pick a
+# guardian who already has a login. Approval must never mail that login (or a reset link) to the stranger.
+
+ATTACKER = "attacker@evil.example"
+REFUSED = "heeft al een account en dit e-mailadres is niet bij die ouder bekend"
+
+
+def test_approval_for_an_existing_login_with_an_unknown_address_is_refused(cast, django_capture_on_commit_callbacks):
+    account_request = confirmed_request(cast.school, email=ATTACKER)  # Sanne Visser: her mother Eva has `ouder`
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(services.DecisionError) as error:
+        services.approve_account_request(account_request, acting_user=cast.staff, guardian=cast.guardian)
+    assert REFUSED in str(error.value)
+    assert mail.outbox == []
+    assert not OutgoingMail.objects.exists()
+    assert not ContactDetail.objects.filter(value__iexact=ATTACKER).exists()
+    account_request.refresh_from_db()
+    assert account_request.status == AccountRequest.Status.PENDING
+    assert not AuditLogEntry.objects.filter(action="account_request.approved").exists()
+    cast.parent.refresh_from_db()
+    assert cast.parent.email == "ouder@example.com"
+
+
+def test_an_address_on_another_guardian_does_not_count(cast, family):
+    # Joost's address is recorded for Joost, not for Eva: asking about Sanne with it gives no access to `ouder`.
+    account_request = confirmed_request(cast.school, email="joost@example.org")
+    with pytest.raises(services.DecisionError):
+        services.approve_account_request(account_request, acting_user=cast.staff, guardian=cast.guardian)
+    assert not ContactDetail.objects.filter(guardian=cast.guardian, value="joost@example.org").exists()
+
+
+def test_review_page_refuses_the_takeover_and_says_why(client, cast, django_capture_on_commit_callbacks):
+    account_request = confirmed_request(cast.school, email=ATTACKER)
+    url = f"/beheer/aanvragen/{account_request.public_id}/"
+    client.force_login(cast.staff)
+    page = client.get(url).content.decode()
+    # Every guardian of Sanne has a login and none has this address: only rejecting is possible, said up front.
+    assert "Dit e-mailadres is niet bekend bij de ouders/verzorgers van deze leerling" in page
+    assert "kan deze aanvraag alleen worden afgewezen" in page
+    assert f'name="guardian" value="{cast.guardian.pk}" disabled' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"decision": "approve", "guardian": cast.guardian.pk})
+    assert response.status_code == 200
+    assert REFUSED in response.content.decode()
+    assert mail.outbox == []
+    assert not ContactDetail.objects.filter(value__iexact=ATTACKER).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"decision": "reject", "reason": "Onbekend e-mailadres"})
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    assert message.to == [ATTACKER]
+    assert "Uw gebruikersnaam:" not in message.body
+    assert "/wachtwoord-" not in message.body
+
+
+def test_review_page_warns_when_the_guardian_without_login_does_not_know_the_address(client, cast, family):
+    _pupil, guardian = family
+    account_request = confirmed_request(cast.school, email="vreemd@example.org", first_name="Bram", surname="Smit")
+    client.force_login(cast.staff)
+    page = client.get(f"/beheer/aanvragen/{account_request.public_id}/").content.decode()
+    assert "Dit e-mailadres is niet bekend bij deze ouder: controleer de aanvraag, bijvoorbeeld telefonisch" in page
+    assert "alleen worden afgewezen" not in page
+    assert f'name="guardian" value="{guardian.pk}" required' in page  # choosable: staff decide
+    queue = client.get("/beheer/aanvragen/").content.decode()
+    assert "e-mailadres onbekend" in queue
+
+
+def test_queue_flags_requests_that_can_only_be_rejected(client, cast):
+    confirmed_request(cast.school, email=ATTACKER)
+    client.force_login(cast.staff)
+    page = client.get("/beheer/aanvragen/").content.decode()
+    assert "alleen afwijzen" in page
 
 
 def test_usernames_stay_unique(cast):

@@ -6,13 +6,16 @@ import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 import ouderportaal.settings as project_settings
 from ouderportaal.accounts.validators import MinimumLengthValidator
+from ouderportaal.core.models import OutgoingMail
 from ouderportaal.onboarding import tokens
-from ouderportaal.onboarding.services import MAX_RESET_MAILS_PER_ADDRESS
+from ouderportaal.onboarding.services import MAX_RESET_MAILS_PER_ADDRESS, MAX_RESET_REQUESTS_PER_IP
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +89,45 @@ def test_forgot_password_is_rate_limited_per_address(cast, forgot):
     assert len(mail.outbox) == MAX_RESET_MAILS_PER_ADDRESS
 
 
+def test_forgot_password_looks_up_and_mails_in_the_background(client, cast, django_capture_on_commit_callbacks):
+    """The request does the same work whatever was typed (no timing difference); the task does the rest."""
+    client.get("/wachtwoord-vergeten/")  # warm up the session
+    seen = {}
+    for login in ["ouder", "niemand-hier"]:
+        mails_before = OutgoingMail.objects.count()
+        with (
+            django_capture_on_commit_callbacks(execute=False) as callbacks,
+            CaptureQueriesContext(connection) as queries,
+        ):
+            assert client.post("/wachtwoord-vergeten/", {"login": login}).status_code == 302
+        assert OutgoingMail.objects.count() == mails_before  # nothing rendered or queued in the request itself
+        statements = [re.sub(r"'[^']*'|\"s\d+_x\d+\"", "?", q["sql"]) for q in queries.captured_queries]
+        seen[login] = (len(callbacks), statements)
+        assert "ouder" not in " ".join(q["sql"] for q in queries.captured_queries if "auth_user" in q["sql"])
+        with django_capture_on_commit_callbacks(execute=True):
+            for callback in callbacks:
+                callback()  # the task (immediate in tests)
+    assert seen["ouder"] == seen["niemand-hier"]
+    (message,) = mail.outbox
+    assert message.to == ["ouder@example.com"]
+
+
+def test_forgot_password_is_rate_limited_per_ip(cast, client, django_capture_on_commit_callbacks, caplog):
+    def forgot_from(ip, login):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post("/wachtwoord-vergeten/", {"login": login}, REMOTE_ADDR=ip)
+
+    for n in range(MAX_RESET_REQUESTS_PER_IP):
+        assert forgot_from("198.51.100.1", f"niemand{n}").status_code == 302
+    response = forgot_from("198.51.100.1", "ouder")
+    assert response.status_code == 302
+    assert response["Location"] == "/wachtwoord-vergeten/verstuurd/"
+    assert mail.outbox == []
+    assert "rate limit" in caplog.text
+    forgot_from("198.51.100.2", "ouder")
+    assert len(mail.outbox) == 1
+
+
 def test_reset_sent_page(client, db):
     assert "Controleer uw e-mail" in client.get("/wachtwoord-vergeten/verstuurd/").content.decode()
 
@@ -111,7 +153,8 @@ def test_set_password_validators_speak_dutch(client, cast, password, error):
 
 
 def test_mismatched_passwords(client, cast):
-    url, _page = open_set_password_form(client, tokens.set_password_url(cast.parent))
+    url, page = open_set_password_form(client, tokens.set_password_url(cast.parent))
+    assert "<title>Nieuw wachtwoord kiezen" in page
     response = client.post(url, {"new_password1": "paarse-olifant-1", "new_password2": "paarse-olifant-2"})
     assert "De twee wachtwoordvelden komen niet overeen." in response.content.decode()
 
@@ -143,7 +186,11 @@ def test_garbage_links_show_the_expired_page(client, db):
     for path in ["/wachtwoord-kiezen/MQ/abc-def/", "/wachtwoord-herstellen/zzzz/1-2/", "/wachtwoord-kiezen/%00/x/"]:
         response = client.get(path, follow=True)
         assert response.status_code == 200
-        assert "verlopen of al gebruikt" in response.content.decode()
+        page = response.content.decode()
+        assert "verlopen of al gebruikt" in page
+        assert "<title>Deze link werkt niet meer" in page
+        assert "Wachtwoordherinitialisatie mislukt" not in page
+        assert "Password reset unsuccessful" not in page
 
 
 def test_locked_out_page_is_dutch_and_says_when(client, cast):

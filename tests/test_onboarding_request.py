@@ -181,6 +181,49 @@ def test_existing_account_gets_username_and_reset_link_instead(cast, post):
     assert AccountRequest.objects.get().status == AccountRequest.Status.EXISTING_ACCOUNT
 
 
+def test_existing_account_mail_goes_only_to_the_address_on_record(cast, post):
+    # Typed in other capitals: the mail goes to the account's own address, as recorded.
+    post(valid(cast, email="Ouder@EXAMPLE.com"))
+    (message,) = mail.outbox
+    assert message.to == [cast.parent.email]
+    assert "Uw gebruikersnaam: ouder" in message.body
+
+
+def test_an_address_recorded_only_as_a_contact_gets_no_username(cast, post):
+    # The school has this address for Eva, but her login has another: a confirmation link, nothing about `ouder`.
+    f.add_contact(cast.guardian, "email", "eva.werk@example.org")
+    post(valid(cast, email="eva.werk@example.org"))
+    (message,) = mail.outbox
+    assert message.to == ["eva.werk@example.org"]
+    assert "/aanvragen/bevestigen/" in message.body
+    assert "Uw gebruikersnaam:" not in message.body
+    assert AccountRequest.objects.get().status == AccountRequest.Status.PENDING
+
+
+def test_a_stranger_asking_about_a_child_gets_only_a_confirmation_link(cast, post):
+    post(valid(cast, email="attacker@evil.example"))  # Sanne's name and birth date; her parents have logins
+    (message,) = mail.outbox
+    assert message.to == ["attacker@evil.example"]
+    assert "/aanvragen/bevestigen/" in message.body
+    assert "Uw gebruikersnaam:" not in message.body
+    assert "/wachtwoord-" not in message.body
+
+
+def test_the_client_address_comes_from_the_trusted_proxy_setting(cast, post, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    post(valid(cast), REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9, 192.0.2.44")
+    assert AccountRequest.objects.get().ip_address == "192.0.2.44"
+
+
+@pytest.mark.parametrize("token", ["garbage", "bm9wZQ:1abcde:xyz"])
+def test_a_damaged_confirmation_link_gets_a_page_not_an_error(client, db, token):
+    response = client.get(f"/aanvragen/bevestigen/{token}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Deze link werkt niet" in page
+    assert 'href="/aanvragen/"' in page
+
+
 # Bad input: a Dutch form error, what was typed kept, nothing stored or sent, never a server error.
 
 

@@ -1,7 +1,7 @@
 """The administration's pages. Every query starts from the staff member's own schools."""
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,25 +13,31 @@ from ouderportaal.onboarding.matching import match_request, match_requests
 from ouderportaal.onboarding.models import AccountRequest
 from ouderportaal.school.models import StaffRole
 
-PENDING = Q(account_requests__status=AccountRequest.Status.PENDING, account_requests__confirmed_at__isnull=False)
-
 
 @staff_page
 def home(request):
-    schools = request.staff_schools.annotate(pending_requests=Count("account_requests", filter=PENDING)).order_by(
-        "name"
+    schools = request.staff_schools.order_by("name")
+    pending = dict(
+        AccountRequest.objects.pending()
+        .filter(school__in=schools)
+        .values_list("school")
+        .annotate(count=Count("pk"))
+        .order_by()
     )
     office = set(office_schools(request.user).values_list("pk", flat=True))
     roles = {}
     for role in StaffRole.objects.filter(user=request.user):
         roles.setdefault(role.school_id, []).append(role.get_role_display())
-    rows = [{"school": s, "roles": roles.get(s.pk, []), "office": s.pk in office} for s in schools.order_by("name")]
+    rows = [
+        {"school": s, "pending_requests": pending.get(s.pk, 0), "roles": roles.get(s.pk, []), "office": s.pk in office}
+        for s in schools
+    ]
     return render(request, "backoffice/home.html", {"rows": rows, "office": bool(office)})
 
 
 def _account_requests(request):
     """Confirmed requests at the schools where this staff member decides; unconfirmed ones are never shown."""
-    schools = request.staff_schools.filter(pk__in=office_schools(request.user).values("pk"))
+    schools = office_schools(request.user)
     if not schools.exists():
         raise Http404("Geen school waar u aanvragen beoordeelt")
     return AccountRequest.objects.confirmed().filter(school__in=schools).select_related("school"), schools
@@ -40,7 +46,7 @@ def _account_requests(request):
 @staff_page
 def account_requests(request):
     requests, schools = _account_requests(request)
-    pending = list(requests.filter(status=AccountRequest.Status.PENDING).order_by("confirmed_at"))
+    pending = list(requests.pending().order_by("confirmed_at"))
     matches = match_requests(pending)
     decided = requests.decided().select_related("decided_by").order_by("-decided_at")[:20]
     context = {

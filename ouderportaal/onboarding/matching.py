@@ -38,6 +38,12 @@ class Candidate:
     def has_account(self):
         return self.guardian.user_id is not None
 
+    @property
+    def blocked(self):
+        """A guardian with a login who does not have this address: approving would mail their username and a reset
+        link to a stranger, so they cannot be chosen (approve_account_request refuses it too)."""
+        return self.has_account and not self.email_matches
+
 
 @dataclass
 class Match:
@@ -53,6 +59,20 @@ class Match:
     def guardian_has_account(self):
         return self.email_candidate is not None and self.email_candidate.has_account
 
+    @property
+    def unknown_address(self):
+        """A pupil was found, but none of their guardians has the request's address on record."""
+        return self.pupil is not None and self.email_candidate is None
+
+    @property
+    def only_reject(self):
+        """Nothing matched, or every guardian that could be chosen is blocked."""
+        return self.pupil is None or all(c.blocked for c in self.candidates)
+
+    @property
+    def any_blocked(self):
+        return any(c.blocked for c in self.candidates)
+
     def candidate(self, guardian_id):
         return next((c for c in self.candidates if c.guardian.pk == guardian_id), None)
 
@@ -67,7 +87,7 @@ def match_requests(requests):
     requests = list(requests)
     if not requests:
         return {}
-    guardianships = Guardianship.objects.select_related("guardian").prefetch_related(
+    guardianships = Guardianship.objects.select_related("guardian__user").prefetch_related(
         Prefetch(
             "guardian__contacts",
             queryset=ContactDetail.objects.filter(kind=ContactDetail.Kind.EMAIL),
@@ -108,11 +128,15 @@ def _match(pupil, email):
         return Match()
     email = email.strip().casefold()
     candidates = [
-        Candidate(
-            guardian=g.guardian,
-            guardianship=g,
-            email_matches=any(c.value.strip().casefold() == email for c in g.guardian.email_contacts),
-        )
+        Candidate(guardian=g.guardian, guardianship=g, email_matches=email in _recorded_addresses(g.guardian))
         for g in pupil.guardianships.all()
     ]
     return Match(pupil=pupil, candidates=candidates)
+
+
+def _recorded_addresses(guardian):
+    """The guardian's email contacts and their login's address, as compared (services.address_known agrees)."""
+    addresses = {c.value.strip().casefold() for c in guardian.email_contacts}
+    if guardian.user is not None and guardian.user.email:
+        addresses.add(guardian.user.email.strip().casefold())
+    return addresses

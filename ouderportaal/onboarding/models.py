@@ -92,3 +92,19 @@ class AccountRequest(models.Model):
     @property
     def is_pending(self):
         return self.status == self.Status.PENDING
+
+
+class PasswordResetRequest(models.Model):
+    """One "Wachtwoord vergeten?" form sent, counted per IP address for the rate limit. What was typed is not kept
+    here: the lookup and the mail happen in a background task. Rows older than the rate window are deleted."""
+
+    ip_address = models.GenericIPAddressField(_("IP-adres"), null=True, blank=True)
+    created_at = models.DateTimeField(_("aangevraagd"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("wachtwoordaanvraag")
+        verbose_name_plural = _("wachtwoordaanvragen")
+        indexes = [models.Index(fields=["ip_address", "created_at"])]
+
+    def __str__(self):
+        return f"{self.ip_address or '-'} ({self.created_at:%Y-%m-%d %H:%M})" if self.created_at else "-"

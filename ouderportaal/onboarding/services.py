@@ -3,6 +3,7 @@ transaction; the mail leaves after commit."""
 
 import logging
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -17,7 +18,7 @@ from ouderportaal.core import emails
 from ouderportaal.core.audit import log_action
 from ouderportaal.onboarding import tokens
 from ouderportaal.onboarding.matching import match_request, normalise_name
-from ouderportaal.onboarding.models import AccountRequest
+from ouderportaal.onboarding.models import AccountRequest, PasswordResetRequest
 from ouderportaal.school.models import ContactDetail, Guardian
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ RATE_WINDOW = timedelta(hours=1)
 MAX_REQUESTS_PER_ADDRESS = 3
 MAX_REQUESTS_PER_IP = 10
 MAX_RESET_MAILS_PER_ADDRESS = 3
+MAX_RESET_REQUESTS_PER_IP = 10
 
 
 class DecisionError(Exception):
@@ -57,7 +59,7 @@ def request_account(
         log_action(None, "account_request.created", account_request, existing_account=bool(users))
         for user in users:
             emails.account_request_existing(
-                to=email,
+                to=user.email,  # the address on record (the typed one equals it, ignoring case)
                 language=user.language,
                 school=school,
                 username=user.username,
@@ -109,9 +111,21 @@ def approve_account_request(account_request, *, acting_user, guardian) -> object
         if guardian is None or match.candidate(guardian.pk) is None:
             raise DecisionError(_("Kies een ouder/verzorger van deze leerling."))
         guardian = Guardian.objects.select_for_update(of=("self",)).select_related("user").get(pk=guardian.pk)
+        if guardian.user is not None and not address_known(guardian, account_request.email):
+            # Anyone who knows a child's name and birth date can confirm their own address: mailing this login's
+            # username and a reset link there would hand the account over. Only an address already on record will do.
+            raise DecisionError(
+                _(
+                    "%(name)s heeft al een account en dit e-mailadres is niet bij die ouder bekend. Goedkeuren zou de "
+                    "gebruikersnaam en een wachtwoordlink naar een onbekend adres sturen; dat kan niet. Wijs de "
+                    "aanvraag af, of kies een ouder/verzorger zonder account."
+                )
+                % {"name": guardian.full_name}
+            )
         user, created = _account_for(guardian, account_request)
         if not guardian.contacts.filter(kind=ContactDetail.Kind.EMAIL, value__iexact=account_request.email).exists():
-            # The seed: "the address you used is recorded to communicate with you".
+            # The seed: "the address you used is recorded to communicate with you". For a guardian who already had a
+            # login this is an address on record already (checked above), never a new one.
             ContactDetail.objects.create(guardian=guardian, kind=ContactDetail.Kind.EMAIL, value=account_request.email)
         _decide(
             account_request,
@@ -153,9 +167,38 @@ def reject_account_request(account_request, *, acting_user, reason) -> None:
         )
 
 
+def request_password_reset(*, login, ip_address) -> bool:
+    """The request's part of "Wachtwoord vergeten?": the same work whatever was typed (a count, one row, one task
+    after commit); the lookup and the mail happen in the task (`send_password_reset`). At most
+    MAX_RESET_REQUESTS_PER_IP per hour per IP address; beyond that nothing is sent and a warning is logged.
+    Returns False when rate-limited."""
+    from ouderportaal.onboarding.tasks import send_password_reset as send_task
+
+    now = timezone.now()
+    with transaction.atomic():
+        if (
+            ip_address
+            and PasswordResetRequest.objects.filter(ip_address=ip_address, created_at__gte=now - RATE_WINDOW).count()
+            >= MAX_RESET_REQUESTS_PER_IP
+        ):
+            log.warning("password reset request from %s not accepted: rate limit reached", ip_address)
+            return False
+        PasswordResetRequest.objects.create(ip_address=ip_address)
+        transaction.on_commit(partial(send_task.enqueue, login))
+    return True
+
+
+def purge_password_reset_requests(*, now=None) -> int:
+    """The per-IP count needs the last hour only."""
+    deleted, _counts = PasswordResetRequest.objects.filter(
+        created_at__lt=(now or timezone.now()) - RATE_WINDOW
+    ).delete()
+    return deleted
+
+
 def send_password_reset(*, login) -> int:
-    """Mail a reset link to every active account whose username or address is `login`; the caller shows the same
-    answer whatever happened. Returns the number of mails queued."""
+    """Runs in the task worker (onboarding.tasks). Mail a reset link to every active account whose username or
+    address is `login`. Returns the number of mails queued."""
     login = login.strip()
     if not login:
         return 0
@@ -182,6 +225,16 @@ def purge_unconfirmed_requests(*, now=None) -> int:
     """Unconfirmed requests live a week at most (the link expires after 48 hours)."""
     deleted, _counts = AccountRequest.objects.stale_unconfirmed(now).delete()
     return deleted
+
+
+def address_known(guardian, email):
+    """True when `email` is one of the guardian's recorded addresses (email contacts, or their login's), ignoring
+    case and surrounding spaces."""
+    email = email.strip().casefold()
+    if guardian.user is not None and guardian.user.email.strip().casefold() == email:
+        return True
+    values = guardian.contacts.filter(kind=ContactDetail.Kind.EMAIL).values_list("value", flat=True)
+    return any(value.strip().casefold() == email for value in values)
 
 
 def _rate_limited(*, email, ip_address, now):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ouderportaal.accounts.lockout import unlock
 from ouderportaal.core.audit import log_action
+from ouderportaal.core.clientip import client_ip
 from ouderportaal.core.pages import public_page
 from ouderportaal.onboarding import services
 from ouderportaal.onboarding.forms import AccountRequestForm, PasswordForgottenForm
@@ -29,7 +30,7 @@ def request_account(request):
             child_surname=data["child_surname"],
             child_birth_date=data["child_birth_date"],
             language=get_language(),
-            ip_address=request.META.get("REMOTE_ADDR") or None,
+            ip_address=client_ip(request),
         )
         # Whatever happened (new request, existing account, rate limit): the same answer.
         return redirect("account_request_sent")
@@ -46,9 +47,10 @@ def confirm(request, token):
     try:
         account_request = services.confirm_account_request(token=token)
     except signing.SignatureExpired:
-        return render(request, "onboarding/confirm_failed.html", {"expired": True}, status=410)
+        # A page for a person who clicked a link in a mail: it explains and offers a new request (status 200).
+        return render(request, "onboarding/confirm_failed.html", {"expired": True})
     except signing.BadSignature:
-        return render(request, "onboarding/confirm_failed.html", {"expired": False}, status=400)
+        return render(request, "onboarding/confirm_failed.html", {"expired": False})
     return render(request, "onboarding/confirmed.html", {"school": account_request.school})
 
 
@@ -56,7 +58,8 @@ def confirm(request, token):
 def password_forgotten(request):
     form = PasswordForgottenForm(request.POST or None)
     if form.is_valid():
-        services.send_password_reset(login=form.cleaned_data["login"])
+        # The lookup and the mail happen in a background task: the answer takes as long whatever was typed.
+        services.request_password_reset(login=form.cleaned_data["login"], ip_address=client_ip(request))
         return redirect("password_reset_sent")
     return render(request, "onboarding/password_forgotten.html", {"form": form})
 
@@ -72,6 +75,13 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     template_name = "onboarding/set_password.html"
     success_url = reverse_lazy("password_reset_complete")
     title = _("Nieuw wachtwoord kiezen")
+    invalid_title = _("Deze link werkt niet meer")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Django sets its own title ("Wachtwoordherinitialisatie mislukt") for an invalid link.
+        context["title"] = self.title if context.get("validlink") else self.invalid_title
+        return context
 
     def form_valid(self, form):
         response = super().form_valid(form)
