@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from ouderportaal.accounts import views as accounts_views
 from ouderportaal.core import views as core_views
 
 urlpatterns = [
     path("health/", core_views.health, name="health"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("beheer/", include("ouderportaal.backoffice.urls")),
     path("", include("ouderportaal.accounts.urls")),

@@ -149,6 +149,15 @@ def test_language_switch_to_english(client, cast):
     assert "Family members" in html and "Gezinsleden" not in html
     html = client.get(f"/kind/{cast.child1.public_id}/absenten/").content.decode()
     assert "School year" in html and "Absences" in html
+    cast.parent.refresh_from_db()
+    assert cast.parent.language == "en"  # mail to this parent follows the choice
+
+
+def test_language_switch_ignores_unknown_languages(client, cast):
+    client.force_login(cast.parent)
+    client.post("/i18n/setlang/", {"language": "xx", "next": "/gezin/"})
+    cast.parent.refresh_from_db()
+    assert cast.parent.language == "nl"
 
 
 def test_language_switch_on_the_login_page(client, db):

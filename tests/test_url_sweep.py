@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from ouderportaal.core.pages import PARENT, PUBLIC, STAFF
 
-SKIPPED_INCLUDES = {"admin/", "i18n/"}  # Django's own admin (operators only) and set_language
+SKIPPED_INCLUDES = {"admin/"}  # Django's own admin: operators only
 
 # URL argument name → its value for the test cast. Add an entry when a URL gets a new argument name.
 URL_KWARGS = {

@@ -1,5 +1,6 @@
 """Logging in and out, the Account tab and changing the password."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
@@ -7,6 +8,7 @@ from django.db.models import Prefetch
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.views import i18n as i18n_views
 
 from ouderportaal.accounts.forms import LoginForm
 from ouderportaal.core.pages import public_page
@@ -65,3 +67,16 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 password_change = parent_page(PasswordChangeView.as_view())
+
+
+@public_page
+def set_language(request):
+    """Django's language switch, remembered on the account too: mail to this user follows the choice."""
+    response = i18n_views.set_language(request)
+    language = request.POST.get("language")
+    user = request.user
+    known = language in dict(settings.LANGUAGES)
+    if request.method == "POST" and user.is_authenticated and known and language != user.language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return response
