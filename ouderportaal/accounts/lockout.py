@@ -1,7 +1,10 @@
 """What django-axes counts failed logins against: the account, however its name was typed."""
 
-from django.contrib.auth import get_user_model
-from django.db.models import Q
+from ouderportaal.accounts.backends import account_for_login
+
+
+def lockout_key(user):
+    return f"account:{user.pk}"
 
 
 def lockout_username(request, credentials):
@@ -13,18 +16,8 @@ def lockout_username(request, credentials):
     if typed is None:
         typed = getattr(request, "POST", {}).get("username", "")
     typed = str(typed or "").strip().casefold()[:254]
-    if not typed:
-        return typed
-    matches = list(
-        get_user_model()
-        .objects.filter(Q(username__iexact=typed) | Q(email__iexact=typed))
-        .values_list("pk", flat=True)[:2]
-    )
-    return f"account:{matches[0]}" if len(matches) == 1 else typed  # see lockout_key
-
-
-def lockout_key(user):
-    return f"account:{user.pk}"
+    user = account_for_login(typed)
+    return lockout_key(user) if user is not None else typed
 
 
 def unlock(user):

@@ -9,11 +9,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ouderportaal.accounts.backends import account_for_login
 from ouderportaal.core import emails
 from ouderportaal.core.audit import log_action
 from ouderportaal.onboarding import tokens
@@ -197,28 +197,21 @@ def purge_password_reset_requests(*, now=None) -> int:
 
 
 def send_password_reset(*, login) -> int:
-    """Runs in the task worker (onboarding.tasks). Mail a reset link to every active account whose username or
-    address is `login`. Returns the number of mails queued."""
-    login = login.strip()
-    if not login:
+    """Runs in the task worker (onboarding.tasks). Mail a reset link to the active account that `login` names
+    (the same account the login page would take). Returns the number of mails queued (0 or 1)."""
+    user = account_for_login(login)
+    if user is None or not user.is_active or not user.email:
         return 0
     since = timezone.now() - RATE_WINDOW
-    users = get_user_model().objects.filter(is_active=True).filter(Q(username__iexact=login) | Q(email__iexact=login))
-    queued = 0
+    if emails.recently_queued(to=user.email, template="password-reset", since=since) >= MAX_RESET_MAILS_PER_ADDRESS:
+        log.warning("password reset for user %s not sent: rate limit reached", user.pk)
+        return 0
     with transaction.atomic():
-        for user in users.exclude(email=""):
-            if (
-                emails.recently_queued(to=user.email, template="password-reset", since=since)
-                >= MAX_RESET_MAILS_PER_ADDRESS
-            ):
-                log.warning("password reset for user %s not sent: rate limit reached", user.pk)
-                continue
-            emails.password_reset(
-                to=user.email, language=user.language, username=user.username, reset_url=tokens.set_password_url(user)
-            )
-            log_action(None, "account.password_reset_requested", user)
-            queued += 1
-    return queued
+        emails.password_reset(
+            to=user.email, language=user.language, username=user.username, reset_url=tokens.set_password_url(user)
+        )
+        log_action(None, "account.password_reset_requested", user)
+    return 1
 
 
 def purge_unconfirmed_requests(*, now=None) -> int:
