@@ -54,3 +54,21 @@ def mailer_from_url(url):
         "timeout": int(query.get("timeout", ["20"])[0]),
     }
     return {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}
+
+
+def cache_from_url(url):
+    """Turn CACHE_URL into a Django CACHES entry.
+
+    locmem://            this process only (the default: one node)
+    redis://host:6379/0  shared by every node (sessions, rate limits); rediss:// for TLS
+    dummy://             no caching
+    """
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    if scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": "op"}
+    raise ImproperlyConfigured(f"CACHE_URL: unknown scheme {scheme!r}")
