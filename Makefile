@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test venv lint bench clean messages
+.PHONY: demo test venv lint bench cluster clean messages
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
@@ -36,6 +36,10 @@ test: venv
 
 bench: venv
 	$(PY) bench/run.py
+
+# Two gunicorn nodes and a worker behind nginx on one PostgreSQL and Redis; a node is killed mid-run (CI runs it).
+cluster: venv
+	$(PY) scripts/cluster.py
 
 lint: venv
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

@@ -32,6 +32,18 @@ def free_port():
         return s.getsockname()[1]
 
 
+def wait_for_port(port, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
 class Client:
     def __init__(self, port):
         self.port = port
@@ -56,9 +68,13 @@ class Client:
         conn.close()
         return response.status, text, elapsed, response.getheader("Location")
 
+    @staticmethod
+    def csrf_token(page):
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
     def login(self, username, password):
         _, text, _, _ = self.request("GET", "/inloggen/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text).group(1)
+        token = self.csrf_token(text)
         status, _, elapsed, _ = self.request(
             "POST", "/inloggen/", {"csrfmiddlewaretoken": token, "username": username, "password": password}
         )
@@ -114,12 +130,7 @@ def main():
         cwd=ROOT,
     )
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_for_port(port)
         logins = []
         for _ in range(5):  # each a fresh visitor: a logged-in one is sent past the login page
             client = Client(port)

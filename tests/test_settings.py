@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from ouderportaal.config import mailer_from_url
+from ouderportaal.config import cache_from_url, mailer_from_url
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {
@@ -80,3 +80,30 @@ def test_errors_are_logged_to_stderr_with_debug_off():
     )
     assert result.returncode == 0, result.stderr
     assert "ERROR django.request: boom: a server error" in result.stderr
+
+
+def test_cache_url_local_memory_redis_and_unknown():
+    assert cache_from_url("locmem://")["BACKEND"].endswith("LocMemCache")
+    redis = cache_from_url("redis://127.0.0.1:6379/3")
+    assert redis["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert redis["LOCATION"] == "redis://127.0.0.1:6379/3"
+    with pytest.raises(ImproperlyConfigured):
+        cache_from_url("memcached://127.0.0.1")
+
+
+def test_sessions_read_through_a_shared_cache_and_postgres_prepares_statements():
+    code = (
+        "from django.conf import settings; "
+        "print(settings.SESSION_ENGINE, settings.DATABASES['default']['OPTIONS'].get('prepare_threshold'))"
+    )
+    env = {
+        **os.environ,
+        "SECRET_KEY": "x",
+        "CACHE_URL": "redis://127.0.0.1:6379/0",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/x",
+        "DJANGO_SETTINGS_MODULE": "ouderportaal.settings",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + code], env=env, capture_output=True, text=True
+    )
+    assert out.stdout.split() == ["django.contrib.sessions.backends.cached_db", "2"], out.stderr
