@@ -1,13 +1,18 @@
-"""Benchmark of the parent pages, as ratios against a trivial baseline measured in the same run.
+"""Benchmark of the portal under gunicorn, as ratios against a trivial baseline measured in the same run.
 
-    .venv/bin/python bench/run.py [--requests 200] [--concurrency 4] [--workers 2]
+    .venv/bin/python bench/run.py [--requests 200] [--concurrency 4] [--workers 2] [--parents 50] [--seconds 60]
 
-Seeds the demo data into a fresh SQLite file (or DATABASE_URL), starts gunicorn on loopback, logs in as the demo
-parent and times every page it links to, interleaved with /health/ (one database round trip, no template).
-Machines here are shared and noisy: read the ratios and medians, not the absolute numbers.
+Seeds the demo data into a fresh SQLite file (or DATABASE_URL; --no-seed keeps what is there), starts gunicorn on
+loopback and measures, each beside /health/ (one database round trip, no template):
+  - every page the demo parent can open, and the back-office lists the administration can open;
+  - a burst of logins (and Argon2's cost of one password check on its own line);
+  - --parents parents at once (locust, headless, bounded by --seconds) opening every tab with think time.
+Prints Markdown tables (for docs/benchmarks.md) and writes bench/out/pages.json.
+Machines here are shared and noisy: read the ratios and percentiles, not the absolute numbers.
 """
 
 import argparse
+import csv
 import http.client
 import json
 import os
@@ -96,9 +101,102 @@ def timed(client, path, n, concurrency):
 
     with ThreadPoolExecutor(concurrency) as pool:
         start = time.perf_counter()
+        times = sorted(pool.map(one, range(n)))
+        wall = time.perf_counter() - start
+    return {"rps": n / wall, **percentiles(times)}
+
+
+def percentiles(times):
+    times = sorted(times)
+    at = lambda q: times[min(len(times) - 1, int(q * len(times)))] * 1000  # noqa: E731
+    return {"median_ms": statistics.median(times) * 1000, "p95_ms": at(0.95), "p99_ms": at(0.99)}
+
+
+def links(page, pattern):
+    return list(dict.fromkeys(re.findall(pattern, page)))
+
+
+PARENT_LINK = r'href="(/(?:kind/[^"/]+/[a-z]+|gezin|school|account|berichten)/)"'
+# Back-office lists: /beheer/ pages without an object in the URL.
+STAFF_LINK = r'href="(/beheer/(?:[a-z-]+/)?)"'
+
+
+def parent_pages(client):
+    _, start_page, _, _ = client.request("GET", "/")
+    paths = ["/", *links(start_page, PARENT_LINK)]
+    for child_tab in [p for p in paths if p.startswith("/kind/")][:1]:
+        _, tab_page, _, _ = client.request("GET", child_tab)
+        paths += links(tab_page, PARENT_LINK)
+    return list(dict.fromkeys(paths))
+
+
+def staff_pages(client):
+    status, home, _, _ = client.request("GET", "/beheer/")
+    if status != 200:
+        return []
+    return list(dict.fromkeys(["/beheer/", *links(home, STAFF_LINK)]))
+
+
+def measure_pages(client, paths, args):
+    rows = []
+    for path in paths:
+        result = timed(client, path, args.requests, args.concurrency)
+        # Re-measure the baseline beside each page: the machine's load drifts.
+        base = timed(client, "/health/", args.requests // 2, args.concurrency)
+        rows.append({"path": path, **result, "ratio": result["rps"] / base["rps"], "health_rps": base["rps"]})
+    return rows
+
+
+def login_burst(port, n, concurrency):
+    def one(_):
+        return Client(port).login("ouder", "ouder-demo")
+
+    with ThreadPoolExecutor(concurrency) as pool:
+        start = time.perf_counter()
         times = list(pool.map(one, range(n)))
         wall = time.perf_counter() - start
-    return {"median_ms": statistics.median(times) * 1000, "rps": n / wall}
+    return {"logins": n, "per_second": n / wall, **percentiles(times)}
+
+
+def argon2_check_ms():
+    from argon2 import PasswordHasher
+
+    hasher = PasswordHasher()  # Django's Argon2PasswordHasher uses argon2-cffi's defaults
+    digest = hasher.hash("ouder-demo")
+    start = time.perf_counter()
+    for _ in range(5):
+        hasher.verify(digest, "ouder-demo")
+    return (time.perf_counter() - start) / 5 * 1000
+
+
+def parents_at_once(port, users, seconds, out):
+    """locust, headless: `users` parents log in and open every tab with think time."""
+    prefix = out / "parents"
+    subprocess.run(
+        [PYTHON, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "-u", str(users),
+         "-r", str(max(1, users // 5)), "-t", f"{seconds}s", "--host", f"http://127.0.0.1:{port}",
+         "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
+        check=False, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    with open(f"{prefix}_stats.csv") as f:
+        rows = {row["Name"]: row for row in csv.DictReader(f)}
+    total = rows["Aggregated"]
+    pages = {k: v for k, v in rows.items() if k != "Aggregated" and not k.startswith("/inloggen/")}
+    page_requests = sum(int(v["Request Count"]) for v in pages.values())
+    # The pages' own p95, without the logins (Argon2 is measured on its own line).
+    page_p95 = max((float(v["95%"]) for v in pages.values()), default=0.0)
+    return {
+        "users": users,
+        "seconds": seconds,
+        "requests": int(total["Request Count"]),
+        "failures": int(total["Failure Count"]),
+        "p50_ms": float(total["50%"]),
+        "p95_ms": float(total["95%"]),
+        "p99_ms": float(total["99%"]),
+        "page_requests": page_requests,
+        "worst_page_p95_ms": page_p95,
+        "rps": float(total["Requests/s"]),
+    }
 
 
 def main():
@@ -106,6 +204,10 @@ def main():
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--parents", type=int, default=50, help="parents at once (locust); 0 skips")
+    parser.add_argument("--seconds", type=int, default=60, help="how long the parents stay")
+    parser.add_argument("--logins", type=int, default=20, help="logins in the burst")
+    parser.add_argument("--no-seed", action="store_true", help="measure the database as it is (e.g. board scale)")
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="ouderportaal-bench-")
@@ -123,54 +225,64 @@ def main():
     manage = [PYTHON, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "-v", "0"], env=env, check=True, cwd=ROOT)
     subprocess.run([*manage, "collectstatic", "--noinput", "-v", "0"], env=env, check=True, cwd=ROOT)
-    subprocess.run([*manage, "seed_demo", "--reset"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    if not args.no_seed:
+        subprocess.run([*manage, "seed_demo", "--reset"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     server = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "-c", "ouderportaal/gunicorn.conf.py", "--access-logfile", "/dev/null"],
         env={**env, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(args.workers)},
         cwd=ROOT,
     )
+    out = ROOT / "bench" / "out"
+    out.mkdir(exist_ok=True)
     try:
         wait_for_port(port)
-        logins = []
-        for _ in range(5):  # each a fresh visitor: a logged-in one is sent past the login page
-            client = Client(port)
-            logins.append(client.login("ouder", "ouder-demo"))
-        _, start_page, _, _ = client.request("GET", "/")
-        paths = ["/"] + sorted(set(re.findall(r'href="(/(?:kind/[^"/]+/[a-z]+|gezin|school|account)/)"', start_page)))
-        child_tabs = sorted({p for p in re.findall(r'href="(/kind/[^"]+/[a-z]+/)"', start_page)})
-        if child_tabs:
-            _, tab_page, _, _ = client.request("GET", child_tabs[0])
-            paths += sorted(set(re.findall(r'href="(/(?:kind/[^"/]+/[a-z]+|gezin|school|account)/)"', tab_page)))
-        paths = list(dict.fromkeys(paths))
-
-        rows = []
-        baseline = timed(client, "/health/", args.requests, args.concurrency)
-        for path in paths:
-            result = timed(client, path, args.requests, args.concurrency)
-            # Re-measure the baseline beside each page: the machine's load drifts.
-            base = timed(client, "/health/", args.requests // 2, args.concurrency)
-            rows.append((path, result, result["median_ms"] / base["median_ms"]))
+        parent = Client(port)
+        parent.login("ouder", "ouder-demo")
+        staff = Client(port)
+        staff.login("administratie", "beheer-demo")
+        ppaths, spaths = parent_pages(parent), staff_pages(staff)
+        baseline = timed(parent, "/health/", args.requests, args.concurrency)
         report = {
             "requests": args.requests,
             "concurrency": args.concurrency,
             "workers": args.workers,
+            "database": env["DATABASE_URL"].split(":", 1)[0],
             "baseline_health": baseline,
-            "login_median_ms": statistics.median(logins) * 1000,
-            "login_ratio": statistics.median(logins) * 1000 / baseline["median_ms"],
-            "pages": [{"path": anonymise(p, paths), **r, "ratio": q} for p, r, q in rows],
+            "pages": [{**row, "path": anonymise(row["path"], ppaths)} for row in measure_pages(parent, ppaths, args)],
+            "staff_pages": measure_pages(staff, spaths, args),
+            "argon2_check_ms": argon2_check_ms(),
+            "login_burst": login_burst(port, args.logins, args.concurrency),
         }
+        if args.parents:
+            report["parents_at_once"] = parents_at_once(port, args.parents, args.seconds, out)
     finally:
         server.terminate()
         server.wait()
-
-    print(f"baseline /health/: median {baseline['median_ms']:.1f} ms, {baseline['rps']:.0f} req/s")
-    print(f"login (argon2): median {report['login_median_ms']:.0f} ms = {report['login_ratio']:.1f}x baseline")
-    print(f"{'page':34} {'median ms':>10} {'req/s':>8} {'x baseline':>11}")
-    for page in report["pages"]:
-        print(f"{page['path']:34} {page['median_ms']:10.1f} {page['rps']:8.0f} {page['ratio']:11.2f}")
-    out = ROOT / "bench" / "out"
-    out.mkdir(exist_ok=True)
     (out / "pages.json").write_text(json.dumps(report, indent=2))
+    print_markdown(report)
+
+
+def print_markdown(report):
+    base = report["baseline_health"]
+    print(f"Database {report['database']}, gunicorn {report['workers']} workers, {report['concurrency']} at once, "
+          f"{report['requests']} requests a page.")  # fmt: skip
+    print(f"/health/: {base['rps']:.0f} req/s, p50 {base['median_ms']:.1f} ms.\n")
+    print("| page | req/s | × /health/ req/s | p50 ms | p95 ms | p99 ms |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for row in report["pages"] + report["staff_pages"]:
+        print(f"| `{row['path']}` | {row['rps']:.0f} | {row['ratio']:.2f} | {row['median_ms']:.1f} | "
+              f"{row['p95_ms']:.1f} | {row['p99_ms']:.1f} |")  # fmt: skip
+    ratios = sorted(row["ratio"] for row in report["pages"])
+    print(f"\nParent pages: worst {ratios[0]:.2f}, median {statistics.median(ratios):.2f} × /health/.")
+    burst = report["login_burst"]
+    print(f"Argon2, one password check in-process: {report['argon2_check_ms']:.0f} ms.")
+    print(f"Login burst: {burst['logins']} logins, {burst['per_second']:.1f}/s, p50 {burst['median_ms']:.0f} ms, "
+          f"p95 {burst['p95_ms']:.0f} ms.")  # fmt: skip
+    if parents := report.get("parents_at_once"):
+        print(f"{parents['users']} parents at once for {parents['seconds']} s: {parents['requests']} requests "
+              f"({parents['rps']:.1f}/s), {parents['failures']} failed; p50 {parents['p50_ms']:.0f} ms, "
+              f"p95 {parents['p95_ms']:.0f} ms (logins included), p99 {parents['p99_ms']:.0f} ms; "
+              f"worst page p95 without logins {parents['worst_page_p95_ms']:.0f} ms.")  # fmt: skip
 
 
 if __name__ == "__main__":
