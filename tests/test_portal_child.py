@@ -35,12 +35,6 @@ def test_start_with_one_child_goes_straight_to_personalia(client, cast):
     assert response.url == f"/kind/{cast.child1.public_id}/personalia/"
 
 
-def test_start_for_staff_without_children_links_to_the_back_office(client, cast):
-    client.force_login(cast.staff)
-    html = client.get("/").content.decode()
-    assert 'href="/beheer/"' in html
-
-
 def test_start_for_guardian_without_visible_children(client, cast):
     client.force_login(cast.no_authority)
     html = client.get("/").content.decode()

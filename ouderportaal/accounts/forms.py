@@ -27,3 +27,21 @@ class LoginForm(auth_forms.AuthenticationForm):
         username.widget.attrs.update({"maxlength": 254, "autocomplete": "username", "autocapitalize": "none"})
         self.fields["password"].label = _("Wachtwoord")
         self.fields["password"].widget = forms.PasswordInput(attrs={"autocomplete": "current-password"})
+
+
+class _WeakPasswordErrorsOnTheNewPassword:
+    """Django shows "too short" or "too similar to the username" under the confirmation field; a parent looks for
+    it under the password they chose. A mismatch stays under the confirmation."""
+
+    def clean(self):
+        self.validate_passwords("new_password1", "new_password2")
+        self.validate_password_for_user(self.user, "new_password1")
+        return forms.Form.clean(self)
+
+
+class SetPasswordForm(_WeakPasswordErrorsOnTheNewPassword, auth_forms.SetPasswordForm):
+    pass
+
+
+class PasswordChangeForm(_WeakPasswordErrorsOnTheNewPassword, auth_forms.PasswordChangeForm):
+    pass

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.db.models import Prefetch
 from django.shortcuts import render
@@ -10,7 +9,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views import i18n as i18n_views
 
-from ouderportaal.accounts.forms import LoginForm
+from ouderportaal.accounts.forms import LoginForm, PasswordChangeForm
 from ouderportaal.core.pages import public_page
 from ouderportaal.school.access import parent_page, visible_pupils
 from ouderportaal.school.models import Guardian, Guardianship
@@ -20,8 +19,20 @@ login = public_page(
         template_name="accounts/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
     )
 )
-# POST only (Django answers a GET with 405); back to the login page afterwards (LOGOUT_REDIRECT_URL).
-logout = public_page(auth_views.LogoutView.as_view())
+
+
+class LogoutView(auth_views.LogoutView):
+    """POST only (Django answers a GET with 405); back to the login page (LOGOUT_REDIRECT_URL), which says so."""
+
+    def post(self, request, *args, **kwargs):
+        was_logged_in = request.user.is_authenticated
+        response = super().post(request, *args, **kwargs)
+        if was_logged_in:
+            messages.success(request, _("U bent uitgelogd."))
+        return response
+
+
+logout = public_page(LogoutView.as_view())
 
 
 @parent_page
@@ -53,7 +64,7 @@ def account(request):
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's own view: the session of this browser stays, every other session of the account ends."""
 
-    form_class = auth_forms.PasswordChangeForm
+    form_class = PasswordChangeForm
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("account")
 

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from ouderportaal.school.models import School
 
 NAME_PUNCTUATION = set(" -'’‘.")
-DATE_FORMATS = ["%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d"]
+# "%d%m%Y": 14032017, for a phone whose numeric keypad has no dash (inputmode="numeric" on the field).
+DATE_FORMATS = ["%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d", "%d%m%Y"]
 OLDEST_BIRTH_YEARS = 25  # no child at a primary school is older
 
 
@@ -51,7 +52,8 @@ class AccountRequestForm(forms.Form):
         label=_("Geboortedatum van uw oudste kind"),
         input_formats=DATE_FORMATS,
         help_text=_("Als dd-mm-jjjj, bijvoorbeeld 14-03-2017."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "dd-mm-jjjj"}),
+        # inputmode: a phone offers its numeric keypad (with the dash) instead of letters.
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "dd-mm-jjjj", "inputmode": "numeric"}),
     )
 
     def __init__(self, *args, schools, **kwargs):

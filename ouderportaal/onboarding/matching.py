@@ -39,6 +39,11 @@ class Candidate:
         return self.guardian.user_id is not None
 
     @property
+    def has_recorded_address(self):
+        """Whether the school has any email address for this guardian (then a mismatch means: another address)."""
+        return bool(_recorded_addresses(self.guardian))
+
+    @property
     def blocked(self):
         """A guardian with a login who does not have this address: approving would mail their username and a reset
         link to a stranger, so they cannot be chosen (approve_account_request refuses it too)."""

@@ -6,6 +6,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ouderportaal.accounts.forms import SetPasswordForm
 from ouderportaal.accounts.lockout import unlock
 from ouderportaal.core.audit import log_action
 from ouderportaal.core.clientip import client_ip
@@ -73,6 +74,7 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     """The one-time link from the approval mail ("Kies uw wachtwoord") and from "forgot password"."""
 
     template_name = "onboarding/set_password.html"
+    form_class = SetPasswordForm
     success_url = reverse_lazy("password_reset_complete")
     title = _("Nieuw wachtwoord kiezen")
     invalid_title = _("Deze link werkt niet meer")

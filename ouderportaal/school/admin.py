@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from ouderportaal.core.audit import log_action
 from ouderportaal.school import models
@@ -57,11 +58,15 @@ class GroupAdmin(admin.ModelAdmin):
 
 @admin.register(models.Pupil)
 class PupilAdmin(admin.ModelAdmin):
-    list_display = ["full_name", "birth_date", "school", "enrolled_on", "left_on"]
+    list_display = ["name", "birth_date", "school", "enrolled_on", "left_on"]
     list_filter = ["school"]
     search_fields = ["surname", "roepnaam", "first_names"]
     readonly_fields = ["public_id"]
     inlines = [EnrolmentInline, GuardianshipInline, EmergencyContactInline]
+
+    @admin.display(description=_("naam"), ordering="surname")
+    def name(self, pupil):
+        return pupil.full_name
 
 
 @admin.register(models.Household)
@@ -71,10 +76,14 @@ class HouseholdAdmin(admin.ModelAdmin):
 
 @admin.register(models.Guardian)
 class GuardianAdmin(admin.ModelAdmin):
-    list_display = ["full_name", "household", "user"]
+    list_display = ["name", "household", "user"]
     search_fields = ["surname", "first_name", "contacts__value"]
     inlines = [ContactDetailInline, GuardianshipInline]
     raw_id_fields = ["user"]
+
+    @admin.display(description=_("naam"), ordering="surname")
+    def name(self, guardian):
+        return guardian.full_name
 
 
 @admin.register(models.GeneralPractitioner)

@@ -287,6 +287,16 @@ class Guardian(models.Model):
         return " ".join(p for p in (self.first_name, self.voorvoegsel, self.surname) if p)
 
 
+# The labels the project itself writes (the demo data, the admin's examples), shown in the page's language; a label
+# a school typed differently is shown as typed.
+COMMON_CONTACT_LABELS = {
+    "mobiel": _("mobiel"),
+    "werk": _("werk"),
+    "privé": _("privé"),
+    "thuis": _("thuis"),
+}
+
+
 class ContactDetail(models.Model):
     """A guardian's phone number or email address, each with its own secret and emergency flags."""
 
@@ -310,6 +320,13 @@ class ContactDetail(models.Model):
 
     def __str__(self):
         return self.value
+
+    @property
+    def display_label(self):
+        """The label as the page shows it: translated when it is one of COMMON_CONTACT_LABELS, else the kind."""
+        if not self.label:
+            return self.get_kind_display()
+        return COMMON_CONTACT_LABELS.get(self.label.strip().casefold(), self.label)
 
 
 class Guardianship(models.Model):

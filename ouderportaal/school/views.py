@@ -4,9 +4,12 @@ Every page reaches pupils only through `school.access` (the guardian's own child
 constant number of queries, whatever the number of children, classmates or contacts (tests/test_query_counts.py).
 """
 
+from collections import Counter
+
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from ouderportaal.core.audit import log_action
 from ouderportaal.school.access import parent_page, visible_pupils
@@ -41,10 +44,12 @@ def home(request):
     )
     if len(pupils) == 1:
         return redirect("pupil_personalia", pupils[0].public_id)
-    is_staff = not pupils and request.user.staff_roles.exists()
+    if not pupils and request.user.staff_roles.exists():
+        # School staff without children here start in the back-office (the login lands here too).
+        return redirect("backoffice:home")
     for pupil in pupils:
         pupil.tabs = [{"url": reverse(name, args=[pupil.public_id]), "label": label} for name, label in CHILD_TABS]
-    return render(request, "school/home.html", {"pupils": pupils, "is_staff": is_staff, "section": "children"})
+    return render(request, "school/home.html", {"pupils": pupils, "section": "children"})
 
 
 @parent_page
@@ -100,7 +105,10 @@ def family(request):
             "contacts",
             Prefetch(
                 "guardianships",
-                queryset=Guardianship.objects.filter(pupil__in=pupil_ids).select_related("pupil"),
+                # In the children's order, so "moeder van Daan en Lotte" reads as the cards below do.
+                queryset=Guardianship.objects.filter(pupil__in=pupil_ids)
+                .select_related("pupil")
+                .order_by("pupil__surname", "pupil__roepnaam", "pk"),
                 to_attr="visible_guardianships",
             ),
         )
@@ -120,6 +128,13 @@ def family(request):
             },
         )
         card["guardians"].append(view)
+        # "moeder van Daan en Lotte", not "moeder van Daan, moeder van Lotte".
+        view.relations = [
+            {"relation": relation, "names": names_list(names)}
+            for relation, names in shared(
+                guardian.visible_guardianships, lambda s: (s.relation, s.get_relation_display(), s.pupil.roepnaam)
+            )
+        ]
     other_children = []
     for pupil in pupils:
         if pupil.household_id is not None and pupil.household_id in cards:
@@ -127,11 +142,49 @@ def family(request):
         else:
             other_children.append(pupil)
     cards = sorted(cards.values(), key=lambda c: (not c["is_own"], not c["name"], c["name"]))
-    return render(
-        request,
-        "school/family.html",
-        {"cards": cards, "other_children": other_children, "pupils": pupils, "section": "family"},
+    # Two households of the same name ("Gezin de Vries" after a divorce) are told apart by who lives there.
+    repeated = Counter(card["name"] for card in cards)
+    for card in cards:
+        if card["name"] and repeated[card["name"]] > 1:
+            card["who"] = names_list(view.guardian.full_name for view in card["guardians"])
+    # One card per doctor and per list of emergency numbers, naming the children it is for: brothers and sisters
+    # usually share them, and the page would repeat them per child.
+    gps = shared(pupils, lambda p: (p.general_practitioner_id, p.general_practitioner, p.roepnaam))
+    emergency = shared(
+        pupils,
+        lambda p: (
+            tuple((c.name, c.relation, c.phone) for c in p.emergency_contacts.all()),
+            list(p.emergency_contacts.all()),
+            p.roepnaam,
+        ),
     )
+    context = {
+        "cards": cards,
+        "other_children": other_children,
+        "pupils": pupils,
+        "general_practitioners": [{"gp": gp, "children": names_list(names)} for gp, names in gps],
+        "emergency_contacts": [{"contacts": contacts, "children": names_list(names)} for contacts, names in emergency],
+        "section": "family",
+    }
+    return render(request, "school/family.html", context)
+
+
+def shared(items, key):
+    """[(value, [name, ...])]: the items grouped by what they share. `key(item)` is (what is compared, the value to
+    show, the item's name); the groups keep the order of their first item."""
+    groups = {}
+    for item in items:
+        compared, value, name = key(item)
+        groups.setdefault(compared, (value, []))[1].append(name)
+    return list(groups.values())
+
+
+def names_list(names):
+    """Names joined the Dutch way: "Daan", "Daan en Lotte", "Daan, Lotte en Sem"."""
+    names = list(names)
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(names)s en %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
 
 
 @parent_page
