@@ -62,6 +62,7 @@ def test_parent_opens_every_tab(device, page, phone_page, demo_data, screenshot,
     page.get_by_role("button", name="Uitloggen").click()
     page.wait_for_load_state()
     assert "/inloggen/" in page.url
+    assert page.get_by_role("status").filter(has_text="U bent uitgelogd.").is_visible()
 
 
 def test_wrong_password_shows_dutch_error(page, demo_data, screenshot):
