@@ -201,8 +201,15 @@ def test_every_project_model_has_a_dutch_name(db):
             assert "verbose_name" in meta.original_attrs, f"{meta.label}: give it a Dutch verbose_name"
 
 
-@pytest.mark.parametrize("path", ["/admin/school/pupil/", "/admin/school/guardian/"])
-def test_admin_lists_name_their_columns_in_dutch(operator_client, cast, path):
+@pytest.mark.parametrize(
+    ("path", "column"),
+    [
+        ("/admin/school/pupil/", "Naam"),
+        ("/admin/school/guardian/", "Naam"),
+        ("/admin/school/schoolyear/", "Schooljaar"),
+    ],
+)
+def test_admin_lists_name_their_columns_in_dutch(operator_client, cast, path, column):
     html = operator_client.get(path).content.decode()
-    assert "Full name" not in html
-    assert "Naam" in html
+    assert "Full name" not in html and ">Name<" not in html
+    assert f">{column}<" in html

@@ -39,7 +39,11 @@ class SchoolAdmin(admin.ModelAdmin):
 
 @admin.register(models.SchoolYear)
 class SchoolYearAdmin(admin.ModelAdmin):
-    list_display = ["name"]
+    list_display = ["school_year"]
+
+    @admin.display(description=_("schooljaar"), ordering="start_year")
+    def school_year(self, year):
+        return year.name
 
 
 @admin.register(models.Teacher)
