@@ -115,6 +115,20 @@ LAYOUT_PROBLEMS = """() => {
     }
   }
 
+  // A phone's reflowed table labels each cell with a ::before pseudo-element, which the text walk cannot see.
+  const measure = document.createElement('canvas').getContext('2d');
+  for (const cell of document.querySelectorAll('td[data-label], th[data-label]')) {
+    const label = getComputedStyle(cell, '::before');
+    if (unseen(cell) || label.content === 'none' || label.display === 'none' || label.width === 'auto') continue;
+    measure.font = label.font;
+    const room = parseFloat(label.width);
+    for (const word of cell.dataset.label.split(/\\s+/)) {
+      if (measure.measureText(word).width > room + 1) {
+        problems.push(`"${word}" is broken over lines in the cell label (${Math.round(room)} px): ${describe(cell)}`);
+      }
+    }
+  }
+
   for (const cell of document.querySelectorAll('td, th')) {
     if (!unseen(cell) && cell.scrollWidth > cell.clientWidth + 1) {
       problems.push(`text wider than its cell (${cell.scrollWidth} px in ${cell.clientWidth}): ${describe(cell)}`);
