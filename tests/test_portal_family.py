@@ -90,7 +90,7 @@ def test_family_page_lists_children_gp_and_emergency_numbers(client, family):
     assert family.child1.full_name in html and family.child2.full_name in html
     assert "Dokter Bakker" in html and "Praktijk Centrum" in html and "030 765 4321" in html
     assert "Oma Visser" in html and "030 999 8877" in html
-    assert "moeder van Sanne" in html
+    assert "moeder van Daan en Sanne" in html
 
 
 def test_family_page_for_a_user_without_children(client, family):
