@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "ouderportaal.school",
     "ouderportaal.absences",
     "ouderportaal.results",
+    "ouderportaal.imports",
     "ouderportaal.onboarding",
     "ouderportaal.backoffice",
     "django.contrib.admin",
@@ -173,6 +174,12 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = env("STATIC_ROOT", str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# Imports: an uploaded file waits here (outside any web root) between preview and apply.
+IMPORT_DIR = Path(env("IMPORT_DIR", str(BASE_DIR / "var" / "imports")))
+IMPORT_MAX_BYTES = int(env("IMPORT_MAX_MB", "100")) * 2**20
+# Larger uploads are checked and applied by the task worker; the page shows the progress.
+IMPORT_BACKGROUND_BYTES = int(env("IMPORT_BACKGROUND_KB", "512")) * 2**10
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -96,6 +96,11 @@ class Teacher(models.Model):
         verbose_name = _("leerkracht")
         verbose_name_plural = _("leerkrachten")
         ordering = ["surname", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "source_key"], condition=~models.Q(source_key=""), name="unique_teacher_key"
+            )
+        ]
 
     def __str__(self):
         return " ".join(p for p in (self.first_name, self.voorvoegsel, self.surname) if p)
@@ -117,7 +122,15 @@ class Group(models.Model):
         verbose_name = _("groep")
         verbose_name_plural = _("groepen")
         ordering = ["year_levels", "name"]
-        constraints = [models.UniqueConstraint(fields=["school", "school_year", "name"], name="unique_group_name")]
+        # EDEX group keys live one school year.
+        constraints = [
+            models.UniqueConstraint(fields=["school", "school_year", "name"], name="unique_group_name"),
+            models.UniqueConstraint(
+                fields=["school", "school_year", "source_key"],
+                condition=~models.Q(source_key=""),
+                name="unique_group_key",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.school_year})"
@@ -135,6 +148,7 @@ class Household(models.Model):
     """An address where (some of) a child's guardians live; separated parents have one each."""
 
     board = models.ForeignKey(Board, verbose_name=_("bestuur"), on_delete=models.PROTECT)
+    source_key = models.CharField(_("sleutel bron"), max_length=64, blank=True)
     name = models.CharField(_("naam"), max_length=200)
     street = models.CharField(_("straat en huisnummer"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=7, blank=True, validators=[validators.validate_postcode])
@@ -145,6 +159,11 @@ class Household(models.Model):
     class Meta:
         verbose_name = _("gezin")
         verbose_name_plural = _("gezinnen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["board", "source_key"], condition=~models.Q(source_key=""), name="unique_household_key"
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -224,6 +243,12 @@ class Pupil(models.Model):
         verbose_name = _("leerling")
         verbose_name_plural = _("leerlingen")
         ordering = ["surname", "roepnaam"]
+        # The school's own pupil key (EDEX `key`): never reused, what every import upserts on.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "source_key"], condition=~models.Q(source_key=""), name="unique_pupil_key"
+            )
+        ]
 
     def __str__(self):
         return self.full_name
@@ -268,6 +293,7 @@ class Guardian(models.Model):
         on_delete=models.SET_NULL,
         related_name="guardian",
     )
+    source_key = models.CharField(_("sleutel bron"), max_length=64, blank=True)
     initials = models.CharField(_("voorletters"), max_length=20, blank=True)
     first_name = models.CharField(_("voornaam"), max_length=100)
     voorvoegsel = models.CharField(_("voorvoegsel"), max_length=20, blank=True)
@@ -278,6 +304,12 @@ class Guardian(models.Model):
         verbose_name = _("ouder/verzorger")
         verbose_name_plural = _("ouders/verzorgers")
         ordering = ["surname", "first_name"]
+        # The key the school's administration gives a guardian: what the families import upserts on.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["board", "source_key"], condition=~models.Q(source_key=""), name="unique_guardian_key"
+            )
+        ]
 
     def __str__(self):
         return self.full_name

@@ -1,0 +1,116 @@
+"""The absences CSV (docs/imports.md): one row per pupil, day and part of day; upserted on exactly that."""
+
+from django.utils.translation import gettext as _
+
+from ouderportaal.absences.models import EXCUSED_BY_DEFAULT, Absence, Reason
+from ouderportaal.imports.csvsource import as_choice, find_pupil, pupils_by_key, rows, simplify
+from ouderportaal.imports.reading import parse_bool, parse_date, parse_int
+from ouderportaal.imports.upsert import Plan, Section
+
+COLUMNS = {
+    "leerling_key": ["leerlingnummer", "leerling_id", "leerling"],
+    "achternaam": [],
+    "roepnaam": [],
+    "datum": ["absentiedatum", "dag"],
+    "dagdeel": ["deel_van_de_dag", "tijdvak"],
+    "reden": ["absentiereden", "verzuimreden", "soort"],
+    "geoorloofd": ["excused"],
+    "minuten_te_laat": ["minuten", "minuten_laat"],
+    "opmerking": ["toelichting", "notitie"],
+}
+REQUIRED = ["leerling_key", "datum", "reden"]
+
+PARTS = {
+    simplify(k): v
+    for k, v in {
+        "ochtend": Absence.PartOfDay.MORNING,
+        "o": Absence.PartOfDay.MORNING,
+        "morgen": Absence.PartOfDay.MORNING,
+        "middag": Absence.PartOfDay.AFTERNOON,
+        "m": Absence.PartOfDay.AFTERNOON,
+        "dag": Absence.PartOfDay.WHOLE_DAY,
+        "hele dag": Absence.PartOfDay.WHOLE_DAY,
+        "h": Absence.PartOfDay.WHOLE_DAY,
+        "te laat": Absence.PartOfDay.LATE,
+    }.items()
+}
+REASONS = {simplify(value): value for value in Reason.values}
+REASONS.update({simplify(str(label)): value for value, label in Reason.choices})
+REASONS.update(
+    {
+        simplify(k): v
+        for k, v in {
+            "ziekte": Reason.ILLNESS,
+            "arts": Reason.MEDICAL,
+            "tandarts": Reason.MEDICAL,
+            "therapie": Reason.MEDICAL,
+            "laat": Reason.LATE,
+            "verlof": Reason.LEAVE_CIRCUMSTANCES,
+            "gewichtige omstandigheden": Reason.LEAVE_CIRCUMSTANCES,
+            "beroep ouders": Reason.LEAVE_PARENTS_WORK,
+            "religieus": Reason.RELIGIOUS,
+            "luxe verzuim": Reason.LUXURY,
+        }.items()
+    }
+)
+
+
+def prepare_absences(fileobj, *, school, progress=None, **_options):
+    problems = []
+    pupils = pupils_by_key(school)
+    parsed, seen = [], {}
+    for row in rows(fileobj, COLUMNS, REQUIRED, problems, progress=progress):
+        pupil = find_pupil(row, pupils)
+        day = row.take("datum", parse_date, required=True)
+        reason = row.take("reden", as_choice, required=True, choices=REASONS)
+        part = row.take("dagdeel", as_choice, choices=PARTS)
+        if part is None and row.ok:
+            part = Absence.PartOfDay.LATE if reason == Reason.LATE else Absence.PartOfDay.WHOLE_DAY
+        minutes = row.take("minuten_te_laat", parse_int, low=1, high=240)
+        if part == Absence.PartOfDay.LATE and minutes is None and row.ok:
+            row.fail("minuten_te_laat", "", _("bij te laat hoort het aantal minuten"))
+        excused = row.take("geoorloofd", parse_bool, default=None) if row.raw("geoorloofd") else None
+        note = row.take("opmerking", max_length=500)
+        if not row.ok:
+            continue
+        key = (pupil.pk, day, part)
+        if key in seen:
+            row.fail(
+                "datum",
+                row.raw("datum"),
+                _("deze leerling, dag en dagdeel staan al op regel %(line)s") % {"line": seen[key]},
+            )
+            continue
+        seen[key] = row.line
+        parsed.append(
+            (
+                pupil,
+                day,
+                part,
+                {
+                    "reason": reason,
+                    "excused": EXCUSED_BY_DEFAULT[reason] if excused is None else excused,
+                    "minutes_late": minutes,
+                    "note": note or "",
+                },
+            )
+        )
+
+    plan = Plan(rows=len(seen), problems=problems)
+    section = Section(_("absenties"), Absence)
+    plan.sections = [section]
+    if parsed:
+        days = [p[1] for p in parsed]
+        stored = {
+            (a.pupil_id, a.date, a.part_of_day): a
+            for a in Absence.objects.filter(pupil__school=school, date__range=(min(days), max(days)))
+        }
+        for pupil, day, part, values in parsed:
+            values.update(pupil=pupil, date=day, part_of_day=part)
+            section.compare(
+                stored.get((pupil.pk, day, part)),
+                values,
+                describe=lambda a: f"{a.pupil} {a.date:%d-%m-%Y} {a.get_part_of_day_display()}",
+            )
+    plan.apply = section.write
+    return plan

@@ -1,0 +1,121 @@
+"""What the three CSV sources share: reading rows into checked values, finding pupils by key."""
+
+import unicodedata
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+from stdnum.nl import postcode as postcode_number
+
+from ouderportaal.imports.reading import BadValue, Problem, aliases_for, read_csv
+from ouderportaal.school.models import Pupil
+
+
+class Row:
+    """One CSV line's values; `take` converts one column and records a Problem instead of raising."""
+
+    def __init__(self, line, values, problems):
+        self.line, self.values, self.problems, self.ok = line, values, problems, True
+
+    def raw(self, column):
+        return self.values.get(column, "")
+
+    def take(self, column, convert=None, *, required=False, max_length=None, **kwargs):
+        text = self.raw(column)
+        if not text:
+            if required:
+                self.fail(column, text, _("verplicht veld is leeg"))
+            return None if convert else ""
+        if max_length and len(text) > max_length:
+            self.fail(column, text, _("langer dan %(count)s tekens") % {"count": max_length})
+            return None
+        if convert is None:
+            return text
+        try:
+            return convert(text, **kwargs)
+        except BadValue as error:
+            self.fail(column, text, str(error))
+            return None
+
+    def fail(self, column, value, message):
+        self.problems.append(Problem(self.line, column, value[:100], message))
+        self.ok = False
+
+    def warn(self, column, value, message):
+        self.problems.append(Problem(self.line, column, value[:100], message, warning=True))
+
+
+def rows(fileobj, spec, required, problems, *, progress=None):
+    csv_file = read_csv(fileobj, aliases=aliases_for(spec), required=required)
+    for count, (line, values) in enumerate(csv_file.rows):
+        if progress and count % 2000 == 0:
+            progress(csv_file.lines.bytes_read, csv_file.size)
+        yield Row(line, values, problems)
+
+
+def pupils_by_key(school):
+    return {p.source_key: p for p in Pupil.objects.filter(school=school).exclude(source_key="")}
+
+
+def find_pupil(row, pupils, column="leerling_key"):
+    key = row.take(column, required=True, max_length=64)
+    if not key:
+        return None
+    pupil = pupils.get(key)
+    if pupil is None:
+        row.fail(column, key, _("geen leerling met deze sleutel op deze school; importeer eerst het EDEX-bestand"))
+    return pupil
+
+
+def simplify(text):
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if ch.isalnum() and not unicodedata.combining(ch))
+
+
+def cross_check(row, pupil, birth_date):
+    """Name and birth date in the file should match the pupil the key points at: a warning, not an error."""
+    surname = row.raw("achternaam")
+    if surname and simplify(surname) not in simplify(f"{pupil.voorvoegsel}{pupil.surname}"):
+        row.warn("achternaam", surname, _("sleutel hoort bij %(name)s") % {"name": pupil.full_name})
+    roepnaam = row.raw("roepnaam")
+    if roepnaam and simplify(roepnaam) != simplify(pupil.roepnaam):
+        row.warn("roepnaam", roepnaam, _("sleutel hoort bij %(name)s") % {"name": pupil.full_name})
+    if birth_date and birth_date != pupil.birth_date:
+        row.warn(
+            "geboortedatum",
+            row.raw("geboortedatum"),
+            _("%(name)s is geboren op %(date)s") % {"name": pupil.full_name, "date": f"{pupil.birth_date:%d-%m-%Y}"},
+        )
+
+
+def as_postcode(text):
+    try:
+        return postcode_number.validate(text)
+    except Exception:
+        raise BadValue(_("geen geldige postcode (1234 AB)")) from None
+
+
+def as_phone(text):
+    try:
+        number = phonenumbers.parse(text, "NL")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise BadValue(_("geen geldig telefoonnummer"))
+    return text[:20]
+
+
+def as_email(text):
+    try:
+        validate_email(text)
+    except ValidationError:
+        raise BadValue(_("geen geldig e-mailadres")) from None
+    return text
+
+
+def as_choice(text, choices):
+    value = choices.get(simplify(text))
+    if value is None:
+        raise BadValue(_("kies uit: %(choices)s") % {"choices": ", ".join(sorted(set(choices.values())))})
+    return value

@@ -1,0 +1,253 @@
+"""The families CSV (docs/imports.md, after the OSO exchange): one row per pupil and guardian.
+
+Guardians and households belong to the board and are upserted on their keys; a guardian on several rows (several
+children) must carry the same data on each. Contact details are replaced as a set when they differ.
+"""
+
+from django.utils.translation import gettext as _
+
+from ouderportaal.imports.csvsource import (
+    as_choice,
+    as_email,
+    as_phone,
+    as_postcode,
+    find_pupil,
+    pupils_by_key,
+    rows,
+    simplify,
+)
+from ouderportaal.imports.reading import parse_bool
+from ouderportaal.imports.upsert import Plan, Section
+from ouderportaal.school.models import ContactDetail, GeneralPractitioner, Guardian, Guardianship, Household, Pupil
+
+COLUMNS = {
+    "leerling_key": ["leerlingnummer", "leerling_id", "leerling"],
+    "ouder_key": ["verzorger_key", "ouder_id", "verzorger", "ouder"],
+    "voorletters": [],
+    "voornaam": ["roepnaam_ouder", "ouder_voornaam"],
+    "voorvoegsel": ["tussenvoegsel"],
+    "achternaam": ["ouder_achternaam"],
+    "relatie": ["relatie_tot_kind"],
+    "gezag": ["wettige_vertegenwoordiger", "ouderlijk_gezag"],
+    "mag_inzien": ["inzage"],
+    "ontvangt_post": ["post"],
+    "hoofdverzorger": [],
+    "email": ["emailadres", "e_mail", "e_mailadres"],
+    "email_geheim": [],
+    "telefoon": ["telefoon_1", "telefoonnummer"],
+    "telefoon_soort": ["telefoon_1_soort", "telefoon_label"],
+    "telefoon_geheim": ["telefoon_1_geheim"],
+    "telefoon_nood": ["telefoon_1_nood", "noodnummer"],
+    "telefoon_2": ["telefoon2"],
+    "telefoon_2_soort": ["telefoon2_soort", "telefoon_2_label"],
+    "telefoon_2_geheim": ["telefoon2_geheim"],
+    "telefoon_2_nood": ["telefoon2_nood"],
+    "gezin_key": ["adres_key", "huishouden_key"],
+    "straat": ["adres", "straat_en_huisnummer"],
+    "postcode": [],
+    "plaats": ["woonplaats"],
+    "gezin_telefoon": ["huistelefoon", "telefoon_thuis"],
+    "adres_geheim": ["geheim_adres"],
+    "huisarts": ["huisarts_naam"],
+    "huisarts_praktijk": ["praktijk"],
+    "huisarts_telefoon": [],
+}
+REQUIRED = ["leerling_key", "ouder_key", "achternaam", "relatie"]
+RELATIONS = {simplify(v): v for v in Guardianship.Relation.values}
+RELATIONS.update(
+    {
+        simplify(k): v
+        for k, v in {
+            "pleegmoeder": "pleegouder",
+            "pleegvader": "pleegouder",
+            "stiefmoeder": "stiefouder",
+            "stiefvader": "stiefouder",
+            "verzorger": "anders",
+            "overig": "anders",
+        }.items()
+    }
+)
+
+
+def _person(row, board):
+    return {
+        "board": board,
+        "source_key": row.raw("ouder_key")[:64],
+        "initials": row.take("voorletters", max_length=20),
+        "first_name": row.take("voornaam", max_length=100),
+        "voorvoegsel": row.take("voorvoegsel", max_length=20),
+        "surname": row.take("achternaam", required=True, max_length=100),
+    }
+
+
+def _contacts(row):
+    wanted = []
+    email = row.take("email", as_email)
+    if email:
+        wanted.append(("email", email, "", row.take("email_geheim", parse_bool), False))
+    for prefix in ("telefoon", "telefoon_2"):
+        number = row.take(prefix, as_phone)
+        if number:
+            wanted.append(
+                (
+                    "phone",
+                    number,
+                    row.take(f"{prefix}_soort", max_length=50),
+                    row.take(f"{prefix}_geheim", parse_bool),
+                    row.take(f"{prefix}_nood", parse_bool),
+                )
+            )
+    return wanted
+
+
+def _household(row, board, surname):
+    return {
+        "board": board,
+        "source_key": (row.raw("gezin_key") or row.raw("ouder_key"))[:64],
+        "name": _("Gezin %(surname)s") % {"surname": surname},
+        "street": row.take("straat", max_length=200),
+        "postcode": row.take("postcode", as_postcode) or "",
+        "city": row.take("plaats", max_length=100),
+        "phone": row.take("gezin_telefoon", as_phone) or "",
+        "address_secret": row.take("adres_geheim", parse_bool),
+    }
+
+
+def prepare_families(fileobj, *, school, progress=None, **_options):
+    board = school.board
+    problems = []
+    pupils = pupils_by_key(school)
+    guardians, links, gps, first_line = {}, {}, {}, {}
+    for row in rows(fileobj, COLUMNS, REQUIRED, problems, progress=progress):
+        pupil = find_pupil(row, pupils)
+        guardian_key = row.take("ouder_key", required=True, max_length=64)
+        person = _person(row, board)
+        contacts = _contacts(row)
+        household = _household(row, board, " ".join(p for p in (person["voorvoegsel"], person["surname"]) if p))
+        link = {
+            "relation": row.take("relatie", as_choice, required=True, choices=RELATIONS),
+            "has_authority": row.take("gezag", parse_bool, default=True),
+            "may_view": row.take("mag_inzien", parse_bool, default=True),
+            "receives_mail": row.take("ontvangt_post", parse_bool, default=True),
+            "is_main_caretaker": row.take("hoofdverzorger", parse_bool),
+        }
+        gp = (
+            row.take("huisarts", max_length=200),
+            row.take("huisarts_praktijk", max_length=200),
+            row.take("huisarts_telefoon", as_phone) or "",
+        )
+        if not row.ok:
+            continue
+        if (pupil.pk, guardian_key) in links:
+            row.fail(
+                "ouder_key",
+                guardian_key,
+                _("deze leerling en ouder staan al op regel %(line)s")
+                % {"line": links[(pupil.pk, guardian_key)]["line"]},
+            )
+            continue
+        if guardian_key in guardians:
+            if guardians[guardian_key] != (person, contacts, household):
+                row.fail(
+                    "ouder_key",
+                    guardian_key,
+                    _("deze ouder staat op regel %(line)s met andere gegevens") % {"line": first_line[guardian_key]},
+                )
+                continue
+        else:
+            guardians[guardian_key], first_line[guardian_key] = (person, contacts, household), row.line
+        links[(pupil.pk, guardian_key)] = {
+            "line": row.line,
+            "pupil": pupil,
+            "guardian_key": guardian_key,
+            "values": link,
+            "gp": gp if gp[0] else None,
+        }
+
+    plan = Plan(rows=len(links), problems=problems)
+    household_section = Section(_("gezinnen"), Household)
+    guardian_section = Section(_("ouders/verzorgers"), Guardian)
+    contact_section = Section(_("contactgegevens"), ContactDetail)
+    link_section = Section(_("gezagsrelaties"), Guardianship)
+    gp_section = Section(_("huisartsen"), GeneralPractitioner)
+    pupil_section = Section(_("leerlingen (adres, gezin, huisarts)"), Pupil)
+    plan.sections = [household_section, guardian_section, contact_section, link_section, gp_section, pupil_section]
+
+    keys = list(guardians)
+    stored_guardians = {g.source_key: g for g in Guardian.objects.filter(board=board, source_key__in=keys)}
+    household_keys = [h["source_key"] for _p, _c, h in guardians.values()]
+    stored_households = {h.source_key: h for h in Household.objects.filter(board=board, source_key__in=household_keys)}
+    stored_contacts = {}
+    for contact in ContactDetail.objects.filter(guardian__in=stored_guardians.values()).order_by("pk"):
+        stored_contacts.setdefault(contact.guardian_id, []).append(contact)
+    household_objects, guardian_objects, replace_contacts = {}, {}, []
+    for key, (person, contacts, household) in guardians.items():
+        hkey = household["source_key"]
+        if hkey not in household_objects:
+            household_objects[hkey] = household_section.compare(stored_households.get(hkey), household)
+        person["household"] = household_objects[hkey]
+        guardian = guardian_objects[key] = guardian_section.compare(stored_guardians.get(key), person)
+        have = [(c.kind, c.value, c.label, c.secret, c.emergency) for c in stored_contacts.get(guardian.pk, [])]
+        if have == contacts:
+            contact_section.unchanged += len(have)
+        else:
+            replace_contacts.append((guardian, contacts))
+            target = contact_section.changed if have else contact_section.new
+            target.extend(contacts or [()])
+            if len(contact_section.samples_changed) < 5:
+                contact_section.samples_changed.append(f"{guardian}: {', '.join(c[1] for c in contacts)}")
+
+    stored_links = {
+        (g.pupil_id, g.guardian_id): g
+        for g in Guardianship.objects.filter(pupil__school=school, guardian__in=stored_guardians.values())
+    }
+    stored_gps = {(g.name, g.practice): g for g in GeneralPractitioner.objects.filter(board=board)}
+    pupil_updates = {}
+    for link in links.values():
+        guardian = guardian_objects[link["guardian_key"]]
+        values = dict(link["values"], pupil=link["pupil"], guardian=guardian)
+        link_section.compare(stored_links.get((link["pupil"].pk, guardian.pk)) if guardian.pk else None, values)
+        update = pupil_updates.setdefault(link["pupil"].pk, {"pupil": link["pupil"]})
+        if link["gp"]:
+            name, practice, phone = link["gp"]
+            gp = gps.get((name, practice))
+            if gp is None:
+                gp = gps[(name, practice)] = gp_section.compare(
+                    stored_gps.get((name, practice)),
+                    {"board": board, "name": name, "practice": practice, "phone": phone},
+                )
+            update["general_practitioner"] = gp
+        if link["values"]["is_main_caretaker"] or "household" not in update:
+            home = guardian.household
+            update.update(
+                household=home,
+                street=home.street,
+                postcode=home.postcode,
+                city=home.city,
+                address_secret=home.address_secret,
+            )
+    for update in pupil_updates.values():
+        pupil = update.pop("pupil")
+        pupil_section.compare(pupil, update)
+
+    def apply():
+        household_section.write()
+        for guardian in guardian_section.new + guardian_section.changed:
+            guardian.household_id = guardian.household.pk
+        guardian_section.write()
+        gp_section.write()
+        ContactDetail.objects.filter(guardian__in=[g for g, _c in replace_contacts if g.pk]).delete()
+        ContactDetail.objects.bulk_create(
+            [
+                ContactDetail(guardian=g, kind=c[0], value=c[1], label=c[2], secret=c[3], emergency=c[4])
+                for g, contacts in replace_contacts
+                for c in contacts
+            ],
+            batch_size=1000,
+        )
+        link_section.write()
+        pupil_section.write()
+
+    contact_section.write = lambda: None
+    plan.apply = apply
+    return plan

@@ -1,0 +1,135 @@
+"""The results CSV (docs/imports.md): one row per pupil, test and moment; upserted on exactly that.
+
+Matched on the pupil key; name and birth date in the file are a cross-check that warns. Levels are stored as
+delivered (norms change), never recomputed.
+"""
+
+import re
+
+from django.utils.translation import gettext as _
+
+from ouderportaal.imports.csvsource import cross_check, find_pupil, pupils_by_key, rows
+from ouderportaal.imports.reading import BadValue, parse_bool, parse_date, parse_decimal, parse_int
+from ouderportaal.imports.upsert import Plan, Section
+from ouderportaal.results.models import Assessment, TestResult
+from ouderportaal.school.models import SchoolYear
+
+COLUMNS = {
+    "leerling_key": ["leerlingnummer", "leerling_id", "leerling"],
+    "achternaam": [],
+    "roepnaam": [],
+    "geboortedatum": [],
+    "leverancier": ["uitgever"],
+    "leergebied": ["vak", "vakgebied"],
+    "toets": ["toetsnaam"],
+    "toetsmoment": ["moment", "afnamemoment"],
+    "afnamedatum": ["datum", "toetsdatum"],
+    "jaargroep": ["groep"],
+    "toetsscore": ["score", "ruwe_score"],
+    "vaardigheidsscore": ["vs", "vaardigheid", "ability_score"],
+    "niveau_iv": ["niveau_i_v", "iv", "functioneringsniveau"],
+    "niveau_ae": ["niveau_a_e", "ae"],
+    "landelijk_genormeerd": ["genormeerd"],
+}
+REQUIRED = ["leerling_key", "leergebied", "toets", "toetsmoment", "afnamedatum"]
+MOMENT = re.compile(r"^([MEB])\s*([1-8])$")
+LEVELS = {
+    "IV": re.compile(r"^(I|II|III|IV|V)[+-]?$"),
+    "AE": re.compile(r"^[A-E][+-]?$"),
+}
+
+
+def as_moment(text):
+    match = MOMENT.match(text.strip().upper())
+    if not match:
+        raise BadValue(_("verwacht een toetsmoment als M5 of E5"))
+    return match[1] + match[2]
+
+
+def as_level(text, scheme):
+    level = text.strip().upper()
+    if not LEVELS[scheme].match(level):
+        raise BadValue(_("geen niveau I t/m V") if scheme == "IV" else _("geen niveau A t/m E"))
+    return level
+
+
+def prepare_results(fileobj, *, school, progress=None, **_options):
+    problems = []
+    pupils = pupils_by_key(school)
+    assessments = {(a.supplier, a.subject, a.name): a for a in Assessment.objects.all()}
+    years = {y.start_year: y for y in SchoolYear.objects.all()}
+    assessment_section = Section(_("toetsen"), Assessment)
+    parsed, seen = [], {}
+    for row in rows(fileobj, COLUMNS, REQUIRED, problems, progress=progress):
+        pupil = find_pupil(row, pupils)
+        birth_date = row.take("geboortedatum", parse_date)
+        supplier = row.take("leverancier", max_length=100) or "Cito"
+        subject = row.take("leergebied", required=True, max_length=100)
+        name = row.take("toets", required=True, max_length=200)
+        moment = row.take("toetsmoment", as_moment, required=True)
+        taken_on = row.take("afnamedatum", parse_date, required=True)
+        row.take("jaargroep", parse_int, low=1, high=8)
+        score = row.take("toetsscore", max_length=20)
+        ability = row.take("vaardigheidsscore", parse_decimal)
+        scheme = "IV" if row.raw("niveau_iv") else "AE" if row.raw("niveau_ae") else None
+        level = row.take("niveau_iv" if scheme == "IV" else "niveau_ae", as_level, scheme=scheme) if scheme else ""
+        normed = row.take("landelijk_genormeerd", parse_bool, default=True) if row.raw("landelijk_genormeerd") else True
+        if not row.ok:
+            continue
+        cross_check(row, pupil, birth_date)
+        key = (supplier, subject, name)
+        assessment = assessments.get(key)
+        if assessment is None:
+            assessment = assessments[key] = Assessment(
+                supplier=supplier, subject=subject, name=name, nationally_normed=normed, level_scheme=scheme or "IV"
+            )
+            assessment_section.new.append(assessment)
+            assessment_section.samples_new.append(str(assessment))
+        start = SchoolYear.start_year_for(taken_on)
+        year = years.get(start) or years.setdefault(start, SchoolYear(start_year=start))
+        unique = (pupil.pk, key, start, moment)
+        if unique in seen:
+            row.fail(
+                "toetsmoment",
+                moment,
+                _("deze toets en dit moment staan voor deze leerling al op regel %(line)s") % {"line": seen[unique]},
+            )
+            continue
+        seen[unique] = row.line
+        parsed.append(
+            (
+                pupil,
+                assessment,
+                year,
+                {
+                    "moment": moment,
+                    "taken_on": taken_on,
+                    "score": score or "",
+                    "ability_score": ability,
+                    "level": level,
+                },
+            )
+        )
+
+    plan = Plan(rows=len(seen), problems=problems)
+    section = Section(_("toetsresultaten"), TestResult)
+    plan.sections = [assessment_section, section]
+    stored = {}
+    if parsed:
+        year_of = {y.pk: y.start_year for y in years.values() if y.pk}
+        for result in TestResult.objects.filter(pupil__school=school):
+            stored[(result.pupil_id, result.assessment_id, year_of[result.school_year_id], result.moment)] = result
+    for pupil, assessment, year, values in parsed:
+        values.update(pupil=pupil, assessment=assessment, school_year=year)
+        existing = stored.get((pupil.pk, assessment.pk, year.start_year, values["moment"])) if assessment.pk else None
+        section.compare(existing, values, describe=lambda r: f"{r.pupil} {r.assessment.name} {r.moment}")
+
+    def apply():
+        for year in years.values():
+            if year.pk is None:
+                year.save()
+        assessment_section.write()
+        section.write()
+
+    plan.apply = apply
+    return plan

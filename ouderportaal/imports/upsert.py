@@ -1,0 +1,104 @@
+"""Compare what a file says with what is stored, then write only the difference.
+
+A `Section` collects, for one model, the rows to create and the rows whose fields differ; rows that are the same
+cost nothing. That is what makes importing the same file twice write no row at all.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import models
+
+SAMPLES = 5
+BATCH = 1000
+
+
+def _same(instance, name, value):
+    if isinstance(value, models.Model):  # a foreign key: compare ids, never load the related row
+        return value.pk is not None and getattr(instance, name + "_id") == value.pk
+    return getattr(instance, name) == value
+
+
+def _shown(instance, name):
+    field = instance._meta.get_field(name)
+    return str(getattr(instance, field.attname))
+
+
+@dataclass
+class Section:
+    label: str  # Dutch, shown in the preview
+    model: type
+    new: list = field(default_factory=list)  # unsaved instances
+    changed: list = field(default_factory=list)  # instances with new values set
+    changed_fields: set = field(default_factory=set)
+    unchanged: int = 0
+    missing: list = field(default_factory=list)  # stored rows the file no longer lists (shown, acted on by choice)
+    samples_new: list = field(default_factory=list)
+    samples_changed: list = field(default_factory=list)
+
+    def compare(self, instance, values, *, describe=str):
+        """`instance` is the stored row or None; `values` the file's. Returns the instance to use."""
+        if instance is None:
+            instance = self.model(**values)
+            self.new.append(instance)
+            if len(self.samples_new) < SAMPLES:
+                self.samples_new.append(describe(instance))
+            return instance
+        differences = [name for name, value in values.items() if not _same(instance, name, value)]
+        if not differences:
+            self.unchanged += 1
+            return instance
+        if len(self.samples_changed) < SAMPLES:
+            change = ", ".join(f"{name}: {_shown(instance, name)} → {values[name]!s}" for name in differences)
+            self.samples_changed.append(f"{describe(instance)} ({change})")
+        for name in differences:
+            setattr(instance, name, values[name])
+        self.changed_fields.update(differences)
+        self.changed.append(instance)
+        return instance
+
+    def counts(self):
+        result = {"new": len(self.new), "changed": len(self.changed), "unchanged": self.unchanged}
+        if self.missing:
+            result["missing"] = len(self.missing)
+        return result
+
+    def write(self):
+        if self.new:
+            self.model.objects.bulk_create(self.new, batch_size=BATCH)
+        if self.changed:
+            self.model.objects.bulk_update(self.changed, sorted(self.changed_fields), batch_size=BATCH)
+
+
+@dataclass
+class Plan:
+    """What a file would change. `apply` is set by the source and writes it (inside the caller's transaction)."""
+
+    sections: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+    rows: int = 0
+    apply: object = None
+
+    @property
+    def errors(self):
+        return [p for p in self.problems if not p.warning]
+
+    @property
+    def warnings(self):
+        return [p for p in self.problems if p.warning]
+
+    def counts(self):
+        return {s.label: s.counts() for s in self.sections}
+
+    def samples(self):
+        result = {}
+        for s in self.sections:
+            result[s.label] = {
+                "new": s.samples_new,
+                "changed": s.samples_changed,
+                "missing": [str(m) for m in s.missing[:SAMPLES]],
+            }
+        return result
+
+    @property
+    def changes(self):
+        return sum(len(s.new) + len(s.changed) for s in self.sections)
