@@ -61,7 +61,7 @@ class _Handler(xml.sax.ContentHandler):
         self.in_school = False
 
     def line(self):
-        return self._locator.getLineNumber() if self._locator else 0
+        return self.parser.getLineNumber()
 
     def startElement(self, name, attrs):
         self.stack.append(name)
@@ -126,7 +126,9 @@ def parse_edex(fileobj, *, progress=None):
         raise Refused(_("Dit is geen XML-bestand: het bevat binaire gegevens."))
     result = EdexFile()
     parser = DefusedExpatParser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    parser.setContentHandler(_Handler(result))
+    handler = _Handler(result)
+    handler.parser = parser  # the expat reader is its own locator (feed() never hands one out)
+    parser.setContentHandler(handler)
     done = 0
     try:
         while chunk := fileobj.read(CHUNK):
