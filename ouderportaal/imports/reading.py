@@ -176,9 +176,11 @@ def read_csv(fileobj, *, aliases, required):
                         values[column] = cell.strip()
                 yield line, values
         except csv.Error as error:
-            raise Refused(
-                _("Regel %(line)s is geen geldige CSV: %(error)s") % {"line": reader.line_num, "error": error}
-            ) from None
+            if "field larger" in str(error):
+                message = _("Regel %(line)s bevat een veld van meer dan %(count)s tekens.")
+            else:
+                message = _("Regel %(line)s is geen geldige CSV (bijvoorbeeld een aanhalingsteken dat niet sluit).")
+            raise Refused(message % {"line": reader.line_num, "count": MAX_FIELD * 4}) from None
 
     return CsvFile(columns=columns, rows=rows(), lines=lines, size=size)
 
