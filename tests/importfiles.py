@@ -22,9 +22,8 @@ def edex(brin="05KO", year="2025-2026", groups=(), pupils=(), teachers=(), combi
         body = []
         for tag in ("achternaam", "voorvoegsel", "voornamen", "roepnaam", "geboortedatum", "geslacht", "jaargroep"):
             if pupil.get(tag) is not None:
-                body.append(
-                    f"<{prefix_tag if tag == 'voorvoegsel' else tag}>{escape(pupil[tag])}</{prefix_tag if tag == 'voorvoegsel' else tag}>"
-                )
+                name = prefix_tag if tag == "voorvoegsel" else tag
+                body.append(f"<{name}>{escape(pupil[tag])}</{name}>")
         if pupil.get("groep"):
             body.append(f'<groep key="{pupil["groep"]}"/>')
         if pupil.get("samengesteld"):

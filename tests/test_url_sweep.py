@@ -31,7 +31,15 @@ URL_KWARGS = {
     # Links from mails: a bogus token must give a page saying so (or 404), never a 500.
     "token": lambda c: "ongeldig-token",
     "uidb64": lambda c: "MQ",
+    "run_id": lambda c: _import_run(c),
 }
+
+
+def _import_run(c):
+    from ouderportaal.imports.models import ImportRun
+
+    run = ImportRun.objects.create(school=c.school, source=ImportRun.Source.ABSENCES, file_name="absenties.csv")
+    return run.pk
 
 
 def _account_request(c):

@@ -31,3 +31,18 @@ class RejectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Schrijf een reden: de ouder krijgt die te lezen.")},
     )
+
+
+class ImportUploadForm(forms.Form):
+    school = forms.ModelChoiceField(label=_("School"), queryset=None, empty_label=None)
+    source = forms.ChoiceField(label=_("Soort bestand"))
+    file = forms.FileField(
+        label=_("Bestand"),
+        help_text=_("EDEX: het XML-bestand uit de administratie. Gezinnen, toetsen en absenties: CSV (; of ,)."),
+        error_messages={"required": _("Kies een bestand."), "empty": _("Dit bestand is leeg.")},
+    )
+
+    def __init__(self, *args, schools, sources, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        self.fields["source"].choices = sources
