@@ -98,6 +98,6 @@ def axe_check():
 @pytest.fixture
 def demo_data(live_server):
     """The demo data in the live server's database (flushed after the test, as every live-server test is)."""
-    from ouderportaal.school.demo import build_demo
+    from ouderportaal.demo.build import build_demo
 
     return build_demo()

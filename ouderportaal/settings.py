@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "ouderportaal.imports",
     "ouderportaal.onboarding",
     "ouderportaal.backoffice",
+    "ouderportaal.demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

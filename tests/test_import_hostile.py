@@ -87,6 +87,7 @@ def test_200_megabyte_file_refused_without_reading_it(school, tmp_path):
 
 def test_neutralise_formulas_for_exported_csv():
     assert neutralise("=cmd|' /C calc'!A0") == "'=cmd|' /C calc'!A0"
-    assert neutralise("+31 6 1234") == "'+31 6 1234"
+    assert neutralise("+31 6 1234 5678") == "+31 6 1234 5678" and neutralise("-2,5") == "-2,5"
+    assert neutralise("-2+SUM(A1)") == "'-2+SUM(A1)" and neutralise("\tx") == "'\tx"
     assert neutralise("@SUM(A1)") == "'@SUM(A1)"
     assert neutralise("Visser") == "Visser"

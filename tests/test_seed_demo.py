@@ -1,4 +1,4 @@
-"""The demo data (`manage.py seed_demo`, `school.demo.build_demo`): built once for this module, checked read-only;
+"""The demo data (`manage.py seed_demo`, `demo.build.build_demo`): built once for this module, checked read-only;
 tests that change it run inside their own transaction, which is rolled back."""
 
 from collections import defaultdict
@@ -15,8 +15,9 @@ from stdnum.nl import bsn, postcode
 
 from ouderportaal.absences.models import EXCUSED_BY_DEFAULT, Absence, Reason
 from ouderportaal.accounts.models import User
+from ouderportaal.demo.build import build_demo, delete_demo
+from ouderportaal.demo.catalogue import DEMO_LOGINS, DemoDataError
 from ouderportaal.results.models import Assessment, ResultsClosure, TestResult
-from ouderportaal.school.demo import DEMO_LOGINS, DemoDataError, build_demo, delete_demo
 from ouderportaal.school.models import (
     Board,
     ContactDetail,

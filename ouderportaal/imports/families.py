@@ -51,8 +51,16 @@ COLUMNS = {
     "huisarts": ["huisarts_naam"],
     "huisarts_praktijk": ["praktijk"],
     "huisarts_telefoon": [],
+    "huisarts_straat": ["huisarts_adres"],
+    "huisarts_postcode": [],
+    "huisarts_plaats": [],
+    "gezin_naam": ["naam_gezin"],
+    "geboorteplaats": ["leerling_geboorteplaats"],
+    "nationaliteit": ["leerling_nationaliteit"],
 }
 REQUIRED = ["leerling_key", "ouder_key", "achternaam", "relatie"]
+# The pupil's own OSO fields that no EDEX file carries (the same on each of the pupil's rows).
+PUPIL_COLUMNS = [("geboorteplaats", "birth_place"), ("nationaliteit", "nationality")]
 RELATIONS = {simplify(v): v for v in Guardianship.Relation.values}
 RELATIONS.update(
     {
@@ -104,7 +112,7 @@ def _household(row, board, surname):
     return {
         "board": board,
         "source_key": (row.raw("gezin_key") or row.raw("ouder_key"))[:64],
-        "name": _("Gezin %(surname)s") % {"surname": surname},
+        "name": row.take("gezin_naam", max_length=200) or _("Gezin %(surname)s") % {"surname": surname},
         "street": row.take("straat", max_length=200),
         "postcode": row.take("postcode", as_postcode) or "",
         "city": row.take("plaats", max_length=100),
@@ -135,7 +143,11 @@ def prepare_families(fileobj, *, school, progress=None, **_options):
             row.take("huisarts", max_length=200),
             row.take("huisarts_praktijk", max_length=200),
             row.take("huisarts_telefoon", as_phone) or "",
+            row.take("huisarts_straat", max_length=200),
+            row.take("huisarts_postcode", as_postcode) or "",
+            row.take("huisarts_plaats", max_length=100),
         )
+        own = {name: row.take(column, max_length=100) for column, name in PUPIL_COLUMNS if row.raw(column)}
         if not row.ok:
             continue
         if (pupil.pk, guardian_key) in links:
@@ -162,6 +174,7 @@ def prepare_families(fileobj, *, school, progress=None, **_options):
             "guardian_key": guardian_key,
             "values": link,
             "gp": gp if gp[0] else None,
+            "own": own,
         }
 
     plan = Plan(rows=len(links), problems=problems)
@@ -209,13 +222,12 @@ def prepare_families(fileobj, *, school, progress=None, **_options):
         link_section.compare(stored_links.get((link["pupil"].pk, guardian.pk)) if guardian.pk else None, values)
         update = pupil_updates.setdefault(link["pupil"].pk, {"pupil": link["pupil"]})
         if link["gp"]:
-            name, practice, phone = link["gp"]
+            name, practice, phone, street, postcode, city = link["gp"]
             gp = gps.get((name, practice))
             if gp is None:
-                gp = gps[(name, practice)] = gp_section.compare(
-                    stored_gps.get((name, practice)),
-                    {"board": board, "name": name, "practice": practice, "phone": phone},
-                )
+                values = {"board": board, "name": name, "practice": practice, "phone": phone}
+                values.update(street=street, postcode=postcode, city=city)
+                gp = gps[(name, practice)] = gp_section.compare(stored_gps.get((name, practice)), values)
             update["general_practitioner"] = gp
         if link["values"]["is_main_caretaker"] or "household" not in update:
             home = guardian.household
@@ -225,7 +237,9 @@ def prepare_families(fileobj, *, school, progress=None, **_options):
                 postcode=home.postcode,
                 city=home.city,
                 address_secret=home.address_secret,
+                phone=home.phone,
             )
+        update.update(link["own"])
     for update in pupil_updates.values():
         pupil = update.pop("pupil")
         pupil_section.compare(pupil, update)

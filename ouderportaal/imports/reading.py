@@ -247,9 +247,13 @@ def parse_int(value, low, high):
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A number or phone number ("-2,5", "+31 6 1234 5678") cannot call a function or another program: left as it is.
+PLAIN_NUMBER = re.compile(r"^[0-9+\-\s.,()/]*$")
 
 
 def neutralise(value):
     """A cell for a CSV the project writes: a leading formula character is escaped so no spreadsheet runs it."""
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    if text.startswith(FORMULA_START) and not PLAIN_NUMBER.match(text):
+        return "'" + text
+    return text

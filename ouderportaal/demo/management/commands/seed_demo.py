@@ -6,16 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from ouderportaal.school.demo import (
-    DEMO_LOGINS,
-    SEED,
-    DemoDataError,
-    build_demo,
-    delete_demo,
-    demo_board,
-    foreign_boards,
-    onboarding_example,
-)
+from ouderportaal.demo.build import build_demo, delete_demo, demo_board, foreign_boards, onboarding_example
+from ouderportaal.demo.catalogue import DEMO_LOGINS, SEED, DemoDataError
 
 
 class Command(BaseCommand):
