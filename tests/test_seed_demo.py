@@ -282,3 +282,48 @@ def test_command_builds_on_an_empty_database(demo):
     call_command("seed_demo", stdout=out)
     assert "Demodata aangemaakt" in out.getvalue()
     assert pupil_fingerprint() == demo.fingerprint
+
+
+@pytest.mark.django_db
+def test_demo_dates_fall_on_school_days_of_the_schools_region(demo):
+    from ouderportaal.demo.calendar import SchoolCalendar
+    from ouderportaal.demo.catalogue import SCHOOL_SPECS
+
+    for school, spec in zip(demo.schools, SCHOOL_SPECS, strict=True):
+        calendar = SchoolCalendar(spec["region"])
+        days = set(Absence.objects.filter(pupil__school=school).values_list("date", flat=True))
+        days |= set(TestResult.objects.filter(pupil__school=school).values_list("taken_on", flat=True))
+        assert days and all(calendar.is_school_day(day) for day in days)
+        summer = [calendar.holiday_periods(day)[-1] for day in days]
+        assert not any(first <= day <= last for day, (first, last) in zip(days, summer, strict=True))
+        middle = TestResult.objects.filter(
+            pupil__school=school, moment__startswith="M", assessment__nationally_normed=True
+        )
+        for taken_on, start_year in middle.values_list("taken_on", "school_year__start_year"):
+            christmas = calendar.christmas(start_year)
+            assert taken_on.month in (1, 2) and taken_on > christmas[1]
+    closure = demo.closure
+    calendar = SchoolCalendar(SCHOOL_SPECS[0]["region"])
+    first_day = timezone.localtime(closure.starts_at).date()
+    assert calendar.is_school_day(first_day)
+    christmas = calendar.christmas(SchoolYear.start_year_for(first_day))
+    assert not christmas[0] <= first_day <= christmas[1]
+
+
+def test_school_calendar_published_and_usual_years():
+    import datetime
+
+    from ouderportaal.demo.calendar import SchoolCalendar
+
+    midden, noord = SchoolCalendar("midden"), SchoolCalendar("noord")
+    assert midden.first_school_day(2026) == datetime.date(2026, 8, 31)  # summer 2026 in Midden: 18 July – 30 August
+    assert noord.first_school_day(2026) == datetime.date(2026, 8, 17)
+    assert not midden.is_school_day(datetime.date(2026, 1, 2)) and midden.is_school_day(datetime.date(2026, 1, 5))
+    for region in ("noord", "midden", "zuid"):
+        calendar = SchoolCalendar(region)
+        for year in range(2026, 2035):  # years without a published list follow the usual pattern
+            first, last = calendar.christmas(year)
+            assert first.month == 12 and last.month == 1 and (last - first).days == 15
+            assert 30 <= (calendar.first_school_day(year + 1) - calendar.last_school_day(year)).days <= 50
+            window = calendar.test_window(year, "M")
+            assert window[0] > last and window[1].month in (1, 2) and window[0] < window[1]

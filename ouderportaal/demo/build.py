@@ -137,6 +137,14 @@ def build_demo(today=None):
     return demo
 
 
+def demo_world():
+    """The board, schools and demo logins as unsaved rows: enough for the planner to write the export files."""
+    board = Board(name=BOARD_NAME)
+    schools = [School(board=board, **{k: spec[k] for k in SCHOOL_FIELDS}) for spec in SCHOOL_SPECS]
+    users = {login.username: User(username=login.username, email=PEOPLE[login.username][2]) for login in DEMO_LOGINS}
+    return board, schools, users
+
+
 def make_users():
     hashes = {}  # one slow hash per distinct password
     users = {}

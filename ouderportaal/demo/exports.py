@@ -49,12 +49,12 @@ def assign_keys(planner):
 def write_exports(planner, directory, *, keep=None):
     """Write every file into `directory`; returns [(school, source, path)] in the order to import them.
 
-    `keep` (a set of pupils) limits the files to those pupils and what they need: the small samples in docs/samples.
+    `keep` (a set of id(pupil)) limits the files to those pupils and what they need: the small samples in docs/samples.
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     assign_keys(planner)
-    wanted = (lambda pupil: pupil in keep) if keep is not None else (lambda pupil: True)
+    wanted = (lambda pupil: id(pupil) in keep) if keep is not None else (lambda pupil: True)
     files = []
     for school in planner.schools:
         slug = school.brin.lower()

@@ -255,9 +255,8 @@ class SchoolYears:
         rng = self.rng
         assessments = {}
         for lookup, defaults in assessment_specs():
-            assessments[(lookup["subject"], lookup["name"])], _ = Assessment.objects.get_or_create(
-                **lookup, defaults=defaults
-            )
+            # The school's test catalogue: configured in the portal, not exported (build_demo saves it).
+            assessments[(lookup["subject"], lookup["name"])] = Assessment(**lookup, **defaults)
         method = assessments[(METHOD_TEST["subject"], METHOD_TEST["name"])]
         self.assessments = list(assessments.values())
         test_days = {}
