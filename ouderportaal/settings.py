@@ -178,7 +178,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # Imports: an uploaded file waits here (outside any web root) between preview and apply.
 IMPORT_DIR = Path(env("IMPORT_DIR", str(BASE_DIR / "var" / "imports")))
-IMPORT_MAX_BYTES = int(env("IMPORT_MAX_MB", "100")) * 2**20
+# One school's export is a few MB (a board's 400,000 results are 30 files of ~1.5 MB); every row is checked in
+# memory before anything is written, so the limit also bounds memory.
+IMPORT_MAX_BYTES = int(env("IMPORT_MAX_MB", "20")) * 2**20
 # Larger uploads are checked and applied by the task worker; the page shows the progress.
 IMPORT_BACKGROUND_BYTES = int(env("IMPORT_BACKGROUND_KB", "512")) * 2**10
 STORAGES = {

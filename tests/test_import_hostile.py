@@ -80,7 +80,7 @@ def test_200_megabyte_file_refused_without_reading_it(school, tmp_path):
     path = tmp_path / "groot.csv"
     with open(path, "wb") as sparse:
         sparse.truncate(200 * 2**20)  # sparse: no disk, and the importer must not read it anyway
-    with pytest.raises(CommandError, match="200 MB; de grens is 100 MB"):
+    with pytest.raises(CommandError, match="200 MB; de grens is 20 MB"):
         call_command("import_absences", str(path), "--school", school.brin)
     assert ImportRun.objects.get().status == ImportRun.Status.REFUSED
 

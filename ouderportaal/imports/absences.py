@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from ouderportaal.absences.models import EXCUSED_BY_DEFAULT, Absence, Reason
 from ouderportaal.imports.csvsource import as_choice, find_pupil, pupils_by_key, rows, simplify
 from ouderportaal.imports.reading import parse_bool, parse_date, parse_int
-from ouderportaal.imports.upsert import Plan, Section
+from ouderportaal.imports.upsert import Plan, ProblemLog, Section
 
 COLUMNS = {
     "leerling_key": ["leerlingnummer", "leerling_id", "leerling"],
@@ -56,7 +56,7 @@ REASONS.update(
 
 
 def prepare_absences(fileobj, *, school, progress=None, **_options):
-    problems = []
+    problems = ProblemLog()
     pupils = pupils_by_key(school)
     parsed, seen = [], {}
     for row in rows(fileobj, COLUMNS, REQUIRED, problems, progress=progress):

@@ -13,7 +13,7 @@ from stdnum.nl import onderwijsnummer
 
 from ouderportaal.imports.edex import parse_edex, parse_school_year
 from ouderportaal.imports.reading import BadValue, Problem, Refused, parse_date
-from ouderportaal.imports.upsert import Plan, Section
+from ouderportaal.imports.upsert import Plan, ProblemLog, Section
 from ouderportaal.school.models import Enrolment, Group, Pupil, School, SchoolYear, Teacher
 
 GENDERS = {"0": "0", "1": "1", "2": "2", "9": "9", "?": "0", "": "0"}
@@ -39,7 +39,7 @@ def _name(record):
 def prepare_edex(fileobj, *, school=None, mark_missing_left=False, today=None, progress=None):
     today = today or timezone.localdate()
     data = parse_edex(fileobj, progress=progress)
-    problems = []
+    problems = ProblemLog()
 
     def error(record_line, column, value, message, warning=False):
         problems.append(Problem(record_line, column, value, message, warning))

@@ -17,7 +17,7 @@ from ouderportaal.imports.csvsource import (
     simplify,
 )
 from ouderportaal.imports.reading import parse_bool
-from ouderportaal.imports.upsert import Plan, Section
+from ouderportaal.imports.upsert import Plan, ProblemLog, Section
 from ouderportaal.school.models import ContactDetail, GeneralPractitioner, Guardian, Guardianship, Household, Pupil
 
 COLUMNS = {
@@ -123,7 +123,7 @@ def _household(row, board, surname):
 
 def prepare_families(fileobj, *, school, progress=None, **_options):
     board = school.board
-    problems = []
+    problems = ProblemLog()
     pupils = pupils_by_key(school)
     guardians, links, gps, first_line = {}, {}, {}, {}
     for row in rows(fileobj, COLUMNS, REQUIRED, problems, progress=progress):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from ouderportaal.imports.csvsource import cross_check, find_pupil, pupils_by_key, rows
 from ouderportaal.imports.reading import BadValue, parse_bool, parse_date, parse_decimal, parse_int
-from ouderportaal.imports.upsert import Plan, Section
+from ouderportaal.imports.upsert import Plan, ProblemLog, Section
 from ouderportaal.results.models import Assessment, TestResult
 from ouderportaal.school.models import SchoolYear
 
@@ -54,7 +54,7 @@ def as_level(text, scheme):
 
 
 def prepare_results(fileobj, *, school, progress=None, **_options):
-    problems = []
+    problems = ProblemLog()
     pupils = pupils_by_key(school)
     assessments = {(a.supplier, a.subject, a.name): a for a in Assessment.objects.all()}
     years = {y.start_year: y for y in SchoolYear.objects.all()}

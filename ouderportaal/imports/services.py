@@ -39,7 +39,7 @@ def _record(run, plan):
     run.samples = plan.samples()
     run.errors = [p.as_dict() for p in plan.errors[:MAX_REPORTED]]
     run.warnings = [p.as_dict() for p in plan.warnings[:MAX_REPORTED]]
-    run.error_count = len(plan.errors)
+    run.error_count = plan.error_count
 
 
 def _progress_saver(run, share=(0, 100)):

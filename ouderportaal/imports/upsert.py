@@ -69,22 +69,42 @@ class Section:
             self.model.objects.bulk_update(self.changed, sorted(self.changed_fields), batch_size=BATCH)
 
 
+class ProblemLog:
+    """Every problem counted, the first KEEP of each kind kept: a file of a million bad rows stays small in memory."""
+
+    KEEP = 1000
+
+    def __init__(self):
+        self.errors, self.warnings = [], []
+        self.error_count = self.warning_count = 0
+
+    def append(self, problem):
+        if problem.warning:
+            self.warning_count += 1
+            kept = self.warnings
+        else:
+            self.error_count += 1
+            kept = self.errors
+        if len(kept) < self.KEEP:
+            kept.append(problem)
+
+
 @dataclass
 class Plan:
     """What a file would change. `apply` is set by the source and writes it (inside the caller's transaction)."""
 
     sections: list = field(default_factory=list)
-    problems: list = field(default_factory=list)
+    problems: ProblemLog = field(default_factory=ProblemLog)
     rows: int = 0
     apply: object = None
 
     @property
     def errors(self):
-        return [p for p in self.problems if not p.warning]
+        return self.problems.errors
 
     @property
     def warnings(self):
-        return [p for p in self.problems if p.warning]
+        return self.problems.warnings
 
     def counts(self):
         return {s.label: s.counts() for s in self.sections}
@@ -98,6 +118,10 @@ class Plan:
                 "missing": [str(m) for m in s.missing[:SAMPLES]],
             }
         return result
+
+    @property
+    def error_count(self):
+        return self.problems.error_count
 
     @property
     def changes(self):
