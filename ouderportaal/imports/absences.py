@@ -101,13 +101,14 @@ def prepare_absences(fileobj, *, school, progress=None, **_options):
     plan.sections = [section]
     if parsed:
         days = [p[1] for p in parsed]
+        fields = ["id", "pupil_id", "date", "part_of_day", "reason", "excused", "minutes_late", "note"]
         stored = {
-            (a.pupil_id, a.date, a.part_of_day): a
-            for a in Absence.objects.filter(pupil__school=school, date__range=(min(days), max(days)))
+            (a["pupil_id"], a["date"], a["part_of_day"]): a
+            for a in Absence.objects.filter(pupil__school=school, date__range=(min(days), max(days))).values(*fields)
         }
         for pupil, day, part, values in parsed:
             values.update(pupil=pupil, date=day, part_of_day=part)
-            section.compare(
+            section.compare_row(
                 stored.get((pupil.pk, day, part)),
                 values,
                 describe=lambda a: f"{a.pupil} {a.date:%d-%m-%Y} {a.get_part_of_day_display()}",

@@ -26,7 +26,7 @@ class Row:
         if not text:
             if required:
                 self.fail(column, text, _("verplicht veld is leeg"))
-            return None if convert else ""
+            return kwargs.get("default") if convert else ""
         if max_length and len(text) > max_length:
             self.fail(column, text, _("langer dan %(count)s tekens") % {"count": max_length})
             return None

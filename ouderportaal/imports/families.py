@@ -92,7 +92,7 @@ def _contacts(row):
     wanted = []
     email = row.take("email", as_email)
     if email:
-        wanted.append(("email", email, "", row.take("email_geheim", parse_bool), False))
+        wanted.append(("email", email, "", row.take("email_geheim", parse_bool, default=False), False))
     for prefix in ("telefoon", "telefoon_2"):
         number = row.take(prefix, as_phone)
         if number:
@@ -101,8 +101,8 @@ def _contacts(row):
                     "phone",
                     number,
                     row.take(f"{prefix}_soort", max_length=50),
-                    row.take(f"{prefix}_geheim", parse_bool),
-                    row.take(f"{prefix}_nood", parse_bool),
+                    row.take(f"{prefix}_geheim", parse_bool, default=False),
+                    row.take(f"{prefix}_nood", parse_bool, default=False),
                 )
             )
     return wanted
@@ -117,7 +117,7 @@ def _household(row, board, surname):
         "postcode": row.take("postcode", as_postcode) or "",
         "city": row.take("plaats", max_length=100),
         "phone": row.take("gezin_telefoon", as_phone) or "",
-        "address_secret": row.take("adres_geheim", parse_bool),
+        "address_secret": row.take("adres_geheim", parse_bool, default=False),
     }
 
 
@@ -137,7 +137,7 @@ def prepare_families(fileobj, *, school, progress=None, **_options):
             "has_authority": row.take("gezag", parse_bool, default=True),
             "may_view": row.take("mag_inzien", parse_bool, default=True),
             "receives_mail": row.take("ontvangt_post", parse_bool, default=True),
-            "is_main_caretaker": row.take("hoofdverzorger", parse_bool),
+            "is_main_caretaker": row.take("hoofdverzorger", parse_bool, default=False),
         }
         gp = (
             row.take("huisarts", max_length=200),

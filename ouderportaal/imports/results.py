@@ -117,12 +117,14 @@ def prepare_results(fileobj, *, school, progress=None, **_options):
     stored = {}
     if parsed:
         year_of = {y.pk: y.start_year for y in years.values() if y.pk}
-        for result in TestResult.objects.filter(pupil__school=school):
-            stored[(result.pupil_id, result.assessment_id, year_of[result.school_year_id], result.moment)] = result
+        fields = ["id", "pupil_id", "assessment_id", "school_year_id", "moment", "taken_on", "score", "ability_score"]
+        for result in TestResult.objects.filter(pupil__school=school).values(*fields, "level"):
+            key = (result["pupil_id"], result["assessment_id"], year_of[result["school_year_id"]], result["moment"])
+            stored[key] = result
     for pupil, assessment, year, values in parsed:
         values.update(pupil=pupil, assessment=assessment, school_year=year)
         existing = stored.get((pupil.pk, assessment.pk, year.start_year, values["moment"])) if assessment.pk else None
-        section.compare(existing, values, describe=lambda r: f"{r.pupil} {r.assessment.name} {r.moment}")
+        section.compare_row(existing, values, describe=lambda r: f"{r.pupil} {r.assessment.name} {r.moment}")
 
     def apply():
         for year in years.values():

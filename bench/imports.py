@@ -1,0 +1,319 @@
+"""Benchmark of the import pipeline on a board-scale file set, against a plain executemany insert of the same rows.
+
+    .venv/bin/python bench/imports.py [--schools 30] [--pupils 10000] [--results 400000]
+                                      [--postgres postgres://postgres@127.0.0.1:5432/op_bench]
+
+For each database (a fresh SQLite file; PostgreSQL when --postgres is given) a child process migrates, generates
+the files (per school: EDEX, families, results, absences), imports them all (first import), imports them again
+(re-import: nothing changes), then deletes the imported rows and inserts exactly those rows again with one
+executemany per table (the baseline). A second child measures peak memory on hostile and maximum-size files.
+Targets (issue 8): first import ≤ 60 s on SQLite, ≤ 3 × the executemany time; re-import ≤ 0.5 × the first import.
+"""
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def generate(directory, schools, pupils_total, results_total, rng):
+    """Files per school, like an administration exports them. Returns [(brin, source, path)]."""
+    from stdnum.nl import bsn
+
+    files = []
+    per_school = pupils_total // len(schools)
+    results_per_pupil = results_total // pupils_total
+    subjects = ["Rekenen-Wiskunde", "Spelling", "Begrijpend lezen", "Technisch lezen", "Woordenschat"]
+    moments = [(f"{m}{level}", level) for level in range(3, 9) for m in "ME"]
+    guardian_no = 0
+    for index, brin in enumerate(schools):
+        keys = [f"{index + 1:02d}{n:05d}" for n in range(per_school)]
+        levels = [1 + n * 8 // per_school for n in range(per_school)]
+        edex = [f'<?xml version="1.0" encoding="UTF-8"?><EDEX><school><schooljaar>2025-2026</schooljaar>'
+                f"<brincode>{brin}</brincode></school><groepen>"]  # fmt: skip
+        for level in range(1, 9):
+            for part in "AB":
+                edex.append(f'<groep key="G{level}{part}"><naam>Groep {level}{part}</naam>'
+                            f"<jaargroep>{level}</jaargroep></groep>")  # fmt: skip
+        edex.append("</groepen><leerlingen>")
+        for n, (key, level) in enumerate(zip(keys, levels, strict=True)):
+            number = f"{rng.randint(100000000, 999999999)}"
+            edex.append(
+                f'<leerling key="{key}"><achternaam>Achternaam{n}</achternaam><voornamen>Kind {n}</voornamen>'
+                f"<roepnaam>Kind{n}</roepnaam><geboortedatum>{2021 - level}-0{1 + n % 9}-1{n % 10}</geboortedatum>"
+                f'<geslacht>{1 + n % 2}</geslacht><jaargroep>{level}</jaargroep><groep key="G{level}{"AB"[n % 2]}"/>'
+                f"{'<bsn>' + number + '</bsn>' if bsn.is_valid(number) else ''}"
+                f"<instroomdatum>{2021 - level + 4}-09-01</instroomdatum></leerling>"
+            )
+        edex.append("</leerlingen><leerkrachten>")
+        for level in range(1, 9):
+            refs = f'<groep key="G{level}A"/><groep key="G{level}B"/>'
+            edex.append(f'<leerkracht key="T{level}"><achternaam>Juf{level}</achternaam><roepnaam>Anna</roepnaam>'
+                        f"<groepen>{refs}</groepen></leerkracht>")  # fmt: skip
+        edex.append("</leerkrachten></EDEX>")
+        path = directory / f"{brin}-edex.xml"
+        path.write_text("".join(edex), encoding="utf-8")
+        files.append((brin, "edex", path))
+
+        # Families: households of one or two children, two guardians each (3 guardians for every 2 pupils).
+        rows = ["leerling_key;ouder_key;voornaam;achternaam;relatie;hoofdverzorger;email;telefoon;telefoon_nood;"
+                "gezin_key;straat;postcode;plaats;huisarts;huisarts_praktijk"]  # fmt: skip
+        n = 0
+        while n < len(keys):
+            size = 2 if (n // 3) % 2 == 0 and n + 1 < len(keys) else 1
+            children, n = keys[n : n + size], n + size
+            family = []
+            for relation in ("moeder", "vader"):
+                guardian_no += 1
+                family.append((f"V{guardian_no:06d}", relation))
+            for child in children:
+                for position, (guardian, relation) in enumerate(family):
+                    rows.append(
+                        f"{child};{guardian};Ouder;Achternaam{guardian};{relation};{'ja' if position == 0 else 'nee'};"
+                        f"{guardian.lower()}@example.com;06 1{guardian_no % 10000000:07d};ja;H{family[0][0]};"
+                        f"Dorpsstraat {guardian_no % 200 + 1};3811 AB;Amersfoort;Dr. Huisarts{index};Praktijk{index}"
+                    )
+        path = directory / f"{brin}-families.csv"
+        path.write_text("\r\n".join(rows) + "\r\n", encoding="utf-8")
+        files.append((brin, "families", path))
+
+        rows = ["leerling_key;leergebied;toets;toetsmoment;afnamedatum;vaardigheidsscore;niveau_iv"]
+        for key, level in zip(keys, levels, strict=True):
+            for r in range(results_per_pupil):
+                subject = subjects[r % len(subjects)]
+                moment, moment_level = moments[(r // len(subjects)) % len(moments)]
+                year = 2025 - (level - moment_level) if level >= moment_level else 2025 - r // 60
+                month = "01" if moment[0] == "M" else "06"
+                rows.append(
+                    f"{key};{subject};{subject} (LiB);{moment};1{r % 9}-{month}-{year + 1};"
+                    f"{100 + r % 80},{r % 10};{['I', 'II', 'III', 'IV', 'V'][r % 5]}"
+                )
+        path = directory / f"{brin}-results.csv"
+        path.write_text("\r\n".join(rows) + "\r\n", encoding="utf-8")
+        files.append((brin, "results", path))
+
+        rows = ["leerling_key;datum;dagdeel;reden;minuten_te_laat"]
+        for key in keys:
+            for day in range(5):
+                rows.append(f"{key};{10 + day}-11-2025;ochtend;ziek;" if day < 4 else f"{key};14-11-2025;;te laat;10")
+        path = directory / f"{brin}-absences.csv"
+        path.write_text("\r\n".join(rows) + "\r\n", encoding="utf-8")
+        files.append((brin, "absences", path))
+    return files
+
+
+def import_all(files, schools):
+    from ouderportaal.imports.services import import_file
+
+    counts = {}
+    for brin, source, path in files:
+        with open(path, "rb") as fileobj:
+            run = import_file(source=source, fileobj=fileobj, file_name=path.name, school=schools[brin])
+        if run.status != "applied":
+            raise SystemExit(f"{path.name}: {run.status} {run.message} {run.errors[:3]}")
+        for section, numbers in run.counts.items():
+            total = counts.setdefault(section, {"new": 0, "changed": 0, "unchanged": 0})
+            for name in total:
+                total[name] += numbers.get(name, 0)
+    return counts
+
+
+def child(args):
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ouderportaal.settings")
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from ouderportaal.absences.models import Absence
+    from ouderportaal.results.models import Assessment, TestResult
+    from ouderportaal.school.models import (
+        Board,
+        ContactDetail,
+        Enrolment,
+        GeneralPractitioner,
+        Group,
+        Guardian,
+        Guardianship,
+        Household,
+        Pupil,
+        School,
+        Teacher,
+    )
+
+    call_command("migrate", verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+    rng = random.Random(8)  # noqa: S311 - reproducible bench data
+    letters = "ABCDEFGHJKLMNPRSTVWXZ"
+    brins = [f"{10 + i:02d}{letters[i % 21]}{letters[(i * 7) % 21]}" for i in range(args.schools)]
+    board = Board.objects.create(name="Bench")
+    schools = {
+        brin: School.objects.create(board=board, name=f"School {brin}", brin=brin, street="Straat 1",
+                                    postcode="3811 AB", city="Amersfoort", phone="033 123 4567",
+                                    email="s@example.com", admin_email="a@example.com")
+        for brin in brins
+    }  # fmt: skip
+    for subject in ["Rekenen-Wiskunde", "Spelling", "Begrijpend lezen", "Technisch lezen", "Woordenschat"]:
+        Assessment.objects.create(supplier="Cito", subject=subject, name=f"{subject} (LiB)", level_scheme="IV")
+    result = {"database": connection.vendor}
+    with tempfile.TemporaryDirectory() as directory:
+        started = time.perf_counter()
+        files = generate(Path(directory), brins, args.pupils, args.results, rng)
+        result["generate_s"] = time.perf_counter() - started
+        result["files"] = len(files)
+        result["megabytes"] = sum(p.stat().st_size for _b, _s, p in files) / 2**20
+        started = time.perf_counter()
+        result["counts"] = import_all(files, schools)
+        result["first_import_s"] = time.perf_counter() - started
+        result["peak_rss_mb_after_import"] = peak_rss_mb()
+        started = time.perf_counter()
+        again = import_all(files, schools)
+        result["reimport_s"] = time.perf_counter() - started
+        result["reimport_written"] = sum(c["new"] + c["changed"] for c in again.values())
+
+    # The baseline: the very same rows, inserted with one executemany per table.
+    models = [Household, GeneralPractitioner, Teacher, Group, Group.teachers.through, Pupil, Enrolment, Guardian,
+              ContactDetail, Guardianship, TestResult, Absence]  # fmt: skip
+    tables = []
+    for model in models:
+        columns = [f.column for f in model._meta.concrete_fields]
+        rows = list(model.objects.order_by("pk").values_list(*[f.attname for f in model._meta.concrete_fields]))
+        tables.append((model, columns, rows))
+    with transaction.atomic():
+        for model, _columns, _rows in reversed(tables):
+            model.objects.all()._raw_delete(model.objects.db)
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model, columns, rows in tables:
+            quote = connection.ops.quote_name
+            sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+                   f"VALUES ({', '.join(['%s'] * len(columns))})")  # fmt: skip
+            cursor.executemany(sql, [tuple(_adapt(v) for v in row) for row in rows])
+    result["executemany_s"] = time.perf_counter() - started
+    result["rows"] = {model._meta.label: len(rows) for model, _c, rows in tables}
+    print(json.dumps(result))
+
+
+def _adapt(value):
+    import decimal
+
+    return str(value) if isinstance(value, decimal.Decimal) else value
+
+
+def hostile(args):
+    """Peak memory of one process per file: the largest allowed files, and files that are refused."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ouderportaal.settings")
+    django.setup()
+    from django.core.management import call_command
+
+    from ouderportaal.imports.services import import_file
+    from ouderportaal.school.models import Board, School
+
+    call_command("migrate", verbosity=0)
+    school = School.objects.filter(brin="27MP").first() or School.objects.create(
+        board=Board.objects.create(name="Hostile"), name="S", brin="27MP", street="s", postcode="3811 AB",
+        city="A", phone="033 123 4567", email="s@example.com", admin_email="a@example.com",
+    )  # fmt: skip
+    before = peak_rss_mb()
+    path = Path(args.hostile_file)
+    with open(path, "rb") as fileobj:
+        run = import_file(source=args.hostile_source, fileobj=fileobj, file_name=path.name, school=school, dry_run=True)
+    print(json.dumps({"file": path.name, "mb": round(path.stat().st_size / 2**20, 1), "status": run.status,
+                      "errors": run.error_count, "rss_before_mb": round(before), "rss_peak_mb": round(peak_rss_mb()),
+                      "message": run.message[:90]}))  # fmt: skip
+
+
+def hostile_files(directory):
+    big_rows = b"leerling_key;datum;dagdeel;reden\r\n" + b"".join(
+        b"X%07d;01-02-2026;ochtend;ziek\r\n" % n for n in range(620_000)
+    )
+    files = {
+        "absences-19mb-all-errors.csv": ("absences", big_rows[: 19 * 2**20]),
+        "billion-laughs.xml": ("edex", (ROOT / "tests" / "test_import_hostile.py").read_bytes().split(b'b"""')[1]
+                               .split(b'"""')[0]),
+        "columns-10000.csv": ("families", b";".join(b"k%d" % i for i in range(10_000)) + b"\r\n"),
+        "binary.csv": ("families", os.urandom(5 * 2**20)),
+    }  # fmt: skip
+    edex = [
+        b'<?xml version="1.0"?><EDEX><school><schooljaar>2025-2026</schooljaar><brincode>27MP</brincode>'
+        b'</school><groepen><groep key="G"><naam>G</naam><jaargroep>5</jaargroep></groep></groepen><leerlingen>'
+    ]
+    n = 0
+    while sum(map(len, edex)) < 19 * 2**20:
+        edex.append(b'<leerling key="%d"><achternaam>A%d</achternaam><roepnaam>K</roepnaam><geboortedatum>2017-01-01'
+                    b'</geboortedatum><jaargroep>5</jaargroep><groep key="G"/></leerling>' % (n, n))  # fmt: skip
+        n += 1
+    edex.append(b"</leerlingen></EDEX>")
+    files["edex-19mb.xml"] = ("edex", b"".join(edex))
+    sparse = directory / "huge-200mb.csv"
+    with open(sparse, "wb") as out:
+        out.truncate(200 * 2**20)
+    paths = [("absences", sparse)]
+    for name, (source, data) in files.items():
+        (directory / name).write_bytes(data)
+        paths.append((source, directory / name))
+    return paths
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--schools", type=int, default=30)
+    parser.add_argument("--pupils", type=int, default=10_000)
+    parser.add_argument("--results", type=int, default=400_000)
+    parser.add_argument("--postgres", help="a PostgreSQL URL of a database this benchmark may empty")
+    parser.add_argument("--child", action="store_true")
+    parser.add_argument("--hostile-file")
+    parser.add_argument("--hostile-source")
+    args = parser.parse_args()
+    if args.child:
+        return child(args)
+    if args.hostile_file:
+        return hostile(args)
+    env = {
+        **os.environ,
+        "SECRET_KEY": "bench",
+        "DEBUG": "",
+        "TASKS_BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+    }
+    report = []
+    with tempfile.TemporaryDirectory() as directory:
+        targets = [f"sqlite:///{directory}/bench.sqlite3"] + ([args.postgres] if args.postgres else [])
+        for url in targets:
+            out = subprocess.run(
+                [sys.executable, __file__, "--child", "--schools", str(args.schools), "--pupils", str(args.pupils),
+                 "--results", str(args.results)],
+                env={**env, "DATABASE_URL": url}, capture_output=True, text=True, cwd=ROOT, check=True,
+            )  # fmt: skip
+            report.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        hostile_report = []
+        for source, path in hostile_files(Path(directory)):
+            out = subprocess.run(
+                [sys.executable, __file__, "--hostile-file", str(path), "--hostile-source", source],
+                env={**env, "DATABASE_URL": f"sqlite:///{directory}/hostile.sqlite3"},
+                capture_output=True, text=True, cwd=ROOT, check=True,
+            )  # fmt: skip
+            hostile_report.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    for r in report:
+        r["ratio_to_executemany"] = r["first_import_s"] / r["executemany_s"]
+        r["reimport_ratio"] = r["reimport_s"] / r["first_import_s"]
+    print(json.dumps({"imports": report, "hostile": hostile_report}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
