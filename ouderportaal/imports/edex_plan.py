@@ -225,7 +225,11 @@ def prepare_edex(fileobj, *, school=None, mark_missing_left=False, today=None, p
     pair_section = Section(_("leerkracht bij groep"), Group.teachers.through)
     pair_section.unchanged = len(pairs & stored_pairs)
     new_pairs, old_pairs = pairs - stored_pairs, {p for p in stored_pairs - pairs if p[0] in group_objects}
-    pair_section.samples_new = [f"{k[1]} → {k[0]}" for k in sorted(new_pairs)[:5]]
+
+    def pair_name(pair):
+        return f"{teacher_objects[pair[1]]} → {groups[pair[0]]['record'].get('naam')}"
+
+    pair_section.samples_new = [pair_name(pair) for pair in sorted(new_pairs)[:5]]
 
     plan.sections = [group_section, teacher_section, pupil_section, enrolment_section, pair_section]
     plan.school = school
