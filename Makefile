@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test venv lint bench cluster clean messages
+.PHONY: demo test venv lint bench bench-imports cluster clean messages
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
@@ -40,6 +40,10 @@ bench: venv
 # Two gunicorn nodes and a worker behind nginx on one PostgreSQL and Redis; a node is killed mid-run (CI runs it).
 cluster: venv
 	$(PY) scripts/cluster.py
+
+# The import pipeline at board scale; PG_URL (a database it may empty) adds the PostgreSQL run.
+bench-imports: venv
+	$(PY) bench/imports.py $(if $(PG_URL),--postgres $(PG_URL))
 
 lint: venv
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
