@@ -254,10 +254,11 @@ def hostile_files(directory):
         b'<?xml version="1.0"?><EDEX><school><schooljaar>2025-2026</schooljaar><brincode>27MP</brincode>'
         b'</school><groepen><groep key="G"><naam>G</naam><jaargroep>5</jaargroep></groep></groepen><leerlingen>'
     ]
-    n = 0
-    while sum(map(len, edex)) < 19 * 2**20:
+    n = size = 0
+    while size < 19 * 2**20:
         edex.append(b'<leerling key="%d"><achternaam>A%d</achternaam><roepnaam>K</roepnaam><geboortedatum>2017-01-01'
                     b'</geboortedatum><jaargroep>5</jaargroep><groep key="G"/></leerling>' % (n, n))  # fmt: skip
+        size += len(edex[-1])
         n += 1
     edex.append(b"</leerlingen></EDEX>")
     files["edex-19mb.xml"] = ("edex", b"".join(edex))
@@ -278,6 +279,7 @@ def main():
     parser.add_argument("--results", type=int, default=400_000)
     parser.add_argument("--postgres", help="a PostgreSQL URL of a database this benchmark may empty")
     parser.add_argument("--child", action="store_true")
+    parser.add_argument("--hostile-only", action="store_true", help="only the memory measurements")
     parser.add_argument("--hostile-file")
     parser.add_argument("--hostile-source")
     args = parser.parse_args()
@@ -294,6 +296,7 @@ def main():
     report = []
     with tempfile.TemporaryDirectory() as directory:
         targets = [f"sqlite:///{directory}/bench.sqlite3"] + ([args.postgres] if args.postgres else [])
+        targets = [] if args.hostile_only else targets
         for url in targets:
             out = subprocess.run(
                 [sys.executable, __file__, "--child", "--schools", str(args.schools), "--pupils", str(args.pupils),
@@ -301,6 +304,7 @@ def main():
                 env={**env, "DATABASE_URL": url}, capture_output=True, text=True, cwd=ROOT, check=True,
             )  # fmt: skip
             report.append(json.loads(out.stdout.strip().splitlines()[-1]))
+            print(json.dumps(report[-1]), file=sys.stderr, flush=True)  # kept even if a later step fails
         hostile_report = []
         for source, path in hostile_files(Path(directory)):
             out = subprocess.run(
@@ -309,6 +313,7 @@ def main():
                 capture_output=True, text=True, cwd=ROOT, check=True,
             )  # fmt: skip
             hostile_report.append(json.loads(out.stdout.strip().splitlines()[-1]))
+            print(json.dumps(hostile_report[-1]), file=sys.stderr, flush=True)
     for r in report:
         r["ratio_to_executemany"] = r["first_import_s"] / r["executemany_s"]
         r["reimport_ratio"] = r["reimport_s"] / r["first_import_s"]
