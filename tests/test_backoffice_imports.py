@@ -133,4 +133,4 @@ def test_query_counts(cast, client, django_assert_num_queries, count):
         client.get(reverse("backoffice:import_run", args=[run.pk]))
 
 
-QUERIES = {"list": 8, "run": 5}
+QUERIES = {"list": 9, "run": 6}
