@@ -1,5 +1,10 @@
 """What django-axes counts failed logins against: the account, however its name was typed."""
 
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
 from ouderportaal.accounts.backends import account_for_login
 
 
@@ -25,3 +30,17 @@ def unlock(user):
     from axes.utils import reset
 
     reset(username=lockout_key(user))
+
+
+def locked_out_user_ids(users, *, now=None):
+    """The ids of these accounts that are locked out now (from any address), in one query."""
+    from axes.models import AccessAttempt
+
+    keys = {lockout_key(user): user.pk for user in users}
+    if not keys:
+        return set()
+    since = (now or timezone.now()) - timedelta(hours=settings.AXES_COOLOFF_TIME)
+    locked = AccessAttempt.objects.filter(
+        username__in=keys, failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since
+    ).values_list("username", flat=True)
+    return {keys[key] for key in locked}

@@ -3,11 +3,12 @@
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.views.decorators.cache import never_cache
 
 from ouderportaal.core.pages import STAFF, mark
-from ouderportaal.school.models import School, StaffRole
+from ouderportaal.school.models import Enrolment, Group, Pupil, School, StaffRole
 
 
 def staff_schools(user):
@@ -34,3 +35,22 @@ OFFICE_ROLES = [StaffRole.Role.ADMINISTRATION, StaffRole.Role.DIRECTOR]
 
 def office_schools(user):
     return School.objects.filter(staff_roles__user=user, staff_roles__role__in=OFFICE_ROLES).distinct()
+
+
+def teacher_groups(user):
+    """The groups a teacher teaches, at the schools where they hold the teacher role. A login is tied to its Teacher
+    record(s) by the email address (the one link the school's export carries); no address, no groups."""
+    if not user.email:
+        return Group.objects.none()
+    return Group.objects.filter(
+        school__staff_roles__user=user,
+        school__staff_roles__role=StaffRole.Role.TEACHER,
+        teachers__email__iexact=user.email,
+    ).distinct()
+
+
+def visible_pupils(user):
+    """The pupils a staff member may see: every pupil of the schools where they work in the office (administration,
+    director); where they only teach, the pupils placed in one of their own groups (read-only)."""
+    own_group = Enrolment.objects.filter(pupil=OuterRef("pk"), group__in=teacher_groups(user).values("pk"))
+    return Pupil.objects.filter(Q(school__in=office_schools(user).values("pk")) | Exists(own_group))

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,8 @@ class BackofficeConfig(AppConfig):
     name = "ouderportaal.backoffice"
     label = "backoffice"
     verbose_name = _("Beheer")
+
+    def ready(self):
+        from ouderportaal.backoffice.search import register_sqlite_fold
+
+        connection_created.connect(register_sqlite_fold, dispatch_uid="backoffice.register_sqlite_fold")

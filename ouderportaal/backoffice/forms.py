@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ouderportaal.backoffice import search
+
 
 class ApproveForm(forms.Form):
     """Which of the pupil's guardians gets the account; the choices are the match's candidates."""
@@ -46,3 +48,26 @@ class ImportUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
         self.fields["source"].choices = sources
+class PupilSearchForm(forms.Form):
+    """The pupil list's filters (GET). School, year and group that are not the staff member's fall back to the
+    defaults; only the search text can be wrong, and then it is shown with its error."""
+
+    q = forms.CharField(
+        label=_("Zoeken"),
+        required=False,
+        max_length=search.MAX_QUERY_LENGTH,
+        help_text=_("Naam of een deel ervan, en/of geboortedatum (1-2-2017)"),
+        error_messages={"max_length": _("Zoek met hoogstens %(limit_value)d tekens.")},
+    )
+
+    def clean_q(self):
+        text = " ".join(self.cleaned_data["q"].split())
+        try:
+            search.parse(text)
+        except search.SearchError as error:
+            raise forms.ValidationError(
+                _("%(value)s is geen bestaande datum; schrijf een geboortedatum als 1-2-2017."),
+                params={"value": str(error)},
+                code="date",
+            ) from None
+        return text

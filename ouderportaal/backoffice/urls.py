@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ouderportaal.backoffice import imports, views
+from ouderportaal.backoffice import imports, invitation_views, pupil_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -10,4 +10,8 @@ urlpatterns = [
     path("imports/", imports.imports, name="imports"),
     path("imports/<int:run_id>/", imports.import_run, name="import_run"),
     path("imports/<int:run_id>/fouten.csv", imports.import_errors, name="import_errors"),
+    path("leerlingen/", pupil_views.pupils, name="pupils"),
+    path("leerlingen/<str:public_id>/", pupil_views.pupil, name="pupil"),
+    path("leerlingen/<str:public_id>/medisch/", pupil_views.pupil_medical, name="pupil_medical"),
+    path("uitnodigen/", invitation_views.invitations, name="invitations"),
 ]

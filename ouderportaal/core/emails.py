@@ -84,6 +84,18 @@ def account_rejected(*, to, language, school, reason):
     )
 
 
+def guardian_invitation(*, to, language, school, username, set_password_url):
+    context = {"school": school, "username": username, "set_password_url": set_password_url}
+    return queue_mail(
+        "guardian-invitation",
+        to=to,
+        language=language,
+        school_id=school.pk,
+        context=context,
+        reply_to=school.admin_email,
+    )
+
+
 def password_reset(*, to, language, username, reset_url):
     context = {"username": username, "reset_url": reset_url}
     return queue_mail("password-reset", to=to, language=language, context=context)

@@ -257,19 +257,24 @@ def _account_for(guardian, account_request):
     """(user, created): the guardian's own login, or a new one without a password."""
     if guardian.user is not None:
         return guardian.user, False
+    return new_login(guardian, email=account_request.email, language=account_request.language), True
+
+
+def new_login(guardian, *, email, language):
+    """A login for the guardian without a password: they choose one through a mailed one-time link."""
     User = get_user_model()
     user = User(
         username=_free_username(guardian),
-        email=account_request.email,
+        email=email,
         first_name=guardian.first_name[:150],
         last_name=" ".join(p for p in (guardian.voorvoegsel, guardian.surname) if p)[:150],
-        language=account_request.language,
+        language=language,
     )
     user.set_unusable_password()
     user.save()
     guardian.user = user
     guardian.save(update_fields=["user"])
-    return user, True
+    return user
 
 
 def _free_username(guardian):
