@@ -152,7 +152,8 @@ def pupil(request, public_id):
     if request.method == "POST":
         if not office:
             raise PermissionDenied  # teachers read only
-        guardian = get_object_or_404(pupil.guardians.all(), pk=request.POST.get("guardian") or 0)
+        guardian_id = request.POST.get("guardian", "")
+        guardian = get_object_or_404(pupil.guardians.all(), pk=int(guardian_id) if guardian_id.isdigit() else 0)
         try:
             messages.success(request, _act(request, pupil, guardian))
         except accounts.AccountActionError as error:
