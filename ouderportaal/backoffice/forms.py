@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ouderportaal.backoffice import search
+from ouderportaal.school.models import StaffRole
 
 
 class ApproveForm(forms.Form):
@@ -71,3 +72,17 @@ class PupilSearchForm(forms.Form):
                 code="date",
             ) from None
         return text
+
+
+class StaffRoleForm(forms.Form):
+    """A director gives a colleague a role at their school; a new address gets a new login."""
+
+    school = forms.ModelChoiceField(label=_("School"), queryset=None, empty_label=None)
+    email = forms.EmailField(label=_("E-mailadres"), max_length=254)
+    first_name = forms.CharField(label=_("Voornaam"), max_length=100, required=False)
+    last_name = forms.CharField(label=_("Achternaam"), max_length=100, required=False)
+    role = forms.ChoiceField(label=_("Rol"), choices=StaffRole.Role.choices)
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ouderportaal.backoffice import imports, invitation_views, pupil_views, views
+from ouderportaal.backoffice import imports, invitation_views, pupil_views, staff_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -14,4 +14,5 @@ urlpatterns = [
     path("leerlingen/<str:public_id>/", pupil_views.pupil, name="pupil"),
     path("leerlingen/<str:public_id>/medisch/", pupil_views.pupil_medical, name="pupil_medical"),
     path("uitnodigen/", invitation_views.invitations, name="invitations"),
+    path("medewerkers/", staff_views.staff, name="staff"),
 ]

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from ouderportaal.backoffice.access import office_schools, staff_page
+from ouderportaal.backoffice.dashboard import add_dashboard
 from ouderportaal.backoffice.forms import ApproveForm, RejectForm
 from ouderportaal.onboarding import services
 from ouderportaal.onboarding.matching import match_request, match_requests
@@ -32,7 +33,9 @@ def home(request):
         {"school": s, "pending_requests": pending.get(s.pk, 0), "roles": roles.get(s.pk, []), "office": s.pk in office}
         for s in schools
     ]
-    return render(request, "backoffice/home.html", {"rows": rows, "office": bool(office)})
+    add_dashboard(rows, request.user)
+    context = {"rows": rows, "office": bool(office), "director": any(r["director"] for r in rows)}
+    return render(request, "backoffice/home.html", context)
 
 
 def _account_requests(request):

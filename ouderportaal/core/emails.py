@@ -96,6 +96,12 @@ def guardian_invitation(*, to, language, school, username, set_password_url):
     )
 
 
+def staff_invitation(*, to, school, username, set_password_url):
+    # Staff mail is in the board's language.
+    context = {"school": school, "username": username, "set_password_url": set_password_url}
+    return queue_mail("staff-invitation", to=to, language=settings.LANGUAGE_CODE, school_id=school.pk, context=context)
+
+
 def password_reset(*, to, language, username, reset_url):
     context = {"username": username, "reset_url": reset_url}
     return queue_mail("password-reset", to=to, language=language, context=context)
