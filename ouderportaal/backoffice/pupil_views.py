@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from ouderportaal.absences.models import Absence
@@ -193,7 +194,7 @@ def pupil(request, public_id):
         "absences": absences,
         "year": year,
         "results": results.order_by("-taken_on", "assessment__name")[:10],
-        "history": _history(pupil, guardianships)[:HISTORY_SIZE],
+        "history": [_label(entry) for entry in _history(pupil, guardianships)[:HISTORY_SIZE]],
     }
     return render(request, "backoffice/pupil.html", context)
 
@@ -213,6 +214,26 @@ def _history(pupil, guardianships):
         .select_related("actor")
         .order_by("-created_at", "-pk")
     )
+
+
+# What the history calls each audited action; an action not named here shows its own key.
+ACTION_LABELS = {
+    "pupil.medical.read": gettext_lazy("medische gegevens ingezien"),
+    "guardian.invited": gettext_lazy("uitgenodigd voor het ouderportaal"),
+    "guardian.invitation_resent": gettext_lazy("uitnodiging opnieuw verstuurd"),
+    "guardian.password_reset_sent": gettext_lazy("wachtwoordherstel verstuurd"),
+    "guardian.login_unlocked": gettext_lazy("account ontgrendeld"),
+    "guardian.login_deactivated": gettext_lazy("account uitgeschakeld"),
+    "guardian.login_reactivated": gettext_lazy("account weer actief"),
+    "account.password_set": gettext_lazy("wachtwoord gekozen"),
+    "account.password_reset_requested": gettext_lazy("wachtwoordherstel aangevraagd"),
+    "account_request.approved": gettext_lazy("accountaanvraag goedgekeurd"),
+}
+
+
+def _label(entry):
+    entry.label = ACTION_LABELS.get(entry.action, entry.action)
+    return entry
 
 
 @require_safe
