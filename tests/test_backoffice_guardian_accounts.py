@@ -187,3 +187,12 @@ def test_other_school_staff_cannot_act(client, cast, lotte):
     url = reverse("backoffice:pupil", args=[cast.child1.public_id])
     assert client.post(url, {"guardian": lotte.pk, "action": "invite"}).status_code == 404
     assert not OutgoingMail.objects.exists()
+
+
+def test_a_guardian_who_may_not_view_is_not_invited(office, cast):
+    hidden = f.make_guardian(cast.school.board, [cast.child1], first_name="Henk", surname="Geen", may_view=False)
+    f.add_contact(hidden, "email", "henk@example.org")
+    assert act(office, cast, hidden, "invite") == [
+        "Henk Geen mag geen kind van deze school inzien; een account heeft dan geen zin."
+    ]
+    assert not OutgoingMail.objects.exists()

@@ -103,7 +103,6 @@ def pupils(request):
         "text": text,
         "page": page,
         "office": office,
-        "query": {"school": school.pk, "jaar": year.start_year if year else "", "groep": group.pk if group else ""},
     }
     return render(request, "backoffice/pupils.html", context)
 

@@ -53,6 +53,11 @@ def invite_guardian(guardian, *, acting_user, school):
         guardian = _lock(guardian)
         if guardian.user_id is not None:
             raise AccountActionError(_("%(name)s heeft al een account.") % {"name": guardian.full_name})
+        if not guardian.guardianships.filter(may_view=True, pupil__school=school).exists():
+            raise AccountActionError(
+                _("%(name)s mag geen kind van deze school inzien; een account heeft dan geen zin.")
+                % {"name": guardian.full_name}
+            )
         email = invitation_address(guardian)
         if not email:
             raise AccountActionError(
