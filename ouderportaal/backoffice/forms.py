@@ -49,6 +49,8 @@ class ImportUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
         self.fields["source"].choices = sources
+
+
 class PupilSearchForm(forms.Form):
     """The pupil list's filters (GET). School, year and group that are not the staff member's fall back to the
     defaults; only the search text can be wrong, and then it is shown with its error."""
