@@ -32,7 +32,16 @@ URL_KWARGS = {
     "token": lambda c: "ongeldig-token",
     "uidb64": lambda c: "MQ",
     "run_id": lambda c: _import_run(c),
+    # A letter sent to child1's group (parent and coparent), with one PDF.
+    "letter_id": lambda c: _letter(c).public_id,
+    "attachment_id": lambda c: _letter(c).attachments.get().public_id,
 }
+
+
+def _letter(c):
+    from tests.letter_factories import cast_letter
+
+    return cast_letter(c)
 
 
 def _import_run(c):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ouderportaal.backoffice import imports, invitation_views, pupil_views, staff_views, views
+from ouderportaal.backoffice import imports, invitation_views, letters, pupil_views, staff_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -15,4 +15,11 @@ urlpatterns = [
     path("leerlingen/<str:public_id>/medisch/", pupil_views.pupil_medical, name="pupil_medical"),
     path("uitnodigen/", invitation_views.invitations, name="invitations"),
     path("medewerkers/", staff_views.staff, name="staff"),
+    path("brieven/", letters.letters, name="letters"),
+    path("brieven/nieuw/", letters.letter_new, name="letter_new"),
+    path("brieven/<str:letter_id>/", letters.letter, name="letter"),
+    path("brieven/<str:letter_id>/bewerken/", letters.letter_edit, name="letter_edit"),
+    path("brieven/<str:letter_id>/bezorging/", letters.letter_delivery, name="letter_delivery"),
+    path("brieven/<str:letter_id>/niet-bereikt/", letters.letter_not_reached, name="letter_not_reached"),
+    path("brieven/<str:letter_id>/bijlagen/<str:attachment_id>/", letters.letter_attachment, name="letter_attachment"),
 ]
