@@ -32,6 +32,7 @@ URL_KWARGS = {
     "token": lambda c: "ongeldig-token",
     "uidb64": lambda c: "MQ",
     "run_id": lambda c: _import_run(c),
+    "change_id": lambda c: _change_request(c),
 }
 
 
@@ -40,6 +41,21 @@ def _import_run(c):
 
     run = ImportRun.objects.create(school=c.school, source=ImportRun.Source.ABSENCES, file_name="absenties.csv")
     return run.pk
+
+
+def _change_request(c):
+    """A pending proposal by the parent about child1 (school A)."""
+    from ouderportaal.changes.services import propose_change
+
+    change = propose_change(
+        acting_user=c.parent,
+        guardian=c.guardian,
+        section="personal",
+        changes={"roepnaam": (c.child1.roepnaam, "Sannie")},
+        school=c.school,
+        pupil=c.child1,
+    )
+    return change.public_id
 
 
 def _account_request(c):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ouderportaal.backoffice import imports, invitation_views, pupil_views, staff_views, views
+from ouderportaal.backoffice import change_views, imports, invitation_views, pupil_views, staff_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -15,4 +15,7 @@ urlpatterns = [
     path("leerlingen/<str:public_id>/medisch/", pupil_views.pupil_medical, name="pupil_medical"),
     path("uitnodigen/", invitation_views.invitations, name="invitations"),
     path("medewerkers/", staff_views.staff, name="staff"),
+    path("wijzigingen/", change_views.change_requests, name="change_requests"),
+    path("wijzigingen/bevestigingen/", change_views.confirmations, name="confirmations"),
+    path("wijzigingen/<str:change_id>/", change_views.change_request, name="change_request"),
 ]
