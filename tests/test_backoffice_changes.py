@@ -225,3 +225,18 @@ def test_confirmations_page_costs_the_same_with_1_and_20_pupils(client, cast):
     with CaptureQueriesContext(connection) as twenty:
         client.get(url)
     assert len(one) == len(twenty)
+
+
+def test_demo_has_pending_proposals_of_different_sections(db, settings):
+    from django.test import Client
+
+    from ouderportaal.demo.build import build_demo
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    demo = build_demo()
+    pending = ChangeRequest.objects.pending()
+    assert pending.values("section").distinct().count() >= 3
+    client = Client()
+    client.force_login(demo.users["administratie"])
+    page = client.get("/beheer/wijzigingen/").content.decode()
+    assert page.count("/beheer/wijzigingen/") >= pending.filter(school=demo.schools[0]).count() >= 3
