@@ -85,7 +85,7 @@ def test_menu_and_start_page_count_pending_changes(client, cast):
     proposal(cast, section="medical", changes={"allergies": ("", "Noten")})
     client.force_login(cast.staff)
     page = client.get("/beheer/").content.decode()
-    assert '<span class="badge">2' in page
+    assert '<span class="badge" aria-hidden="true">2' in page
     assert "Wijzigingen verwerken (2)" in page
 
 
