@@ -51,7 +51,7 @@ def test_queue_is_scoped_oldest_first_and_filters(client, cast):
     client.force_login(cast.other_staff)
     page = client.get("/beheer/wijzigingen/").content.decode()
     assert outsider.public_id in page and first.public_id not in page
-    response = client.post(f"/beheer/wijzigingen/{first.public_id}/", {"decision": "reject", "note": "x"})
+    response = client.post(f"/beheer/wijzigingen/{first.public_id}/", {"decision": "reject", "reject-note": "x"})
     assert response.status_code == 404
     assert ChangeRequest.objects.get(pk=first.pk).is_pending
 

@@ -226,9 +226,12 @@ def test_reject_all_needs_a_note_and_changes_nothing(client, family):
     change = ChangeRequest.objects.get()
     client.force_login(family.staff)
     detail = f"/beheer/wijzigingen/{change.public_id}/"
-    response = client.post(detail, {"decision": "reject", "note": ""})
+    response = client.post(detail, {"decision": "reject", "reject-note": ""})
     assert "Schrijf een reden" in response.content.decode()
-    assert client.post(detail, {"decision": "reject", "note": "Graag met een doktersverklaring."}).status_code == 302
+    assert (
+        client.post(detail, {"decision": "reject", "reject-note": "Graag met een doktersverklaring."}).status_code
+        == 302
+    )
     change.refresh_from_db()
     assert change.status == ChangeRequest.Status.REJECTED
     assert MedicalInfo.objects.get(pupil=family.child1).allergies == "Pinda's"
@@ -238,7 +241,7 @@ def test_reject_all_needs_a_note_and_changes_nothing(client, family):
     assert "Pinda" not in mail.body_text and "Geen" not in mail.subject
     assert "Graag met een doktersverklaring." in mail.body_text
     # Deciding again is refused.
-    response = client.post(detail, {"decision": "reject", "note": "nog eens"}, follow=True)
+    response = client.post(detail, {"decision": "reject", "reject-note": "nog eens"}, follow=True)
     assert "Dit voorstel is al behandeld." in response.content.decode()
 
 

@@ -71,7 +71,8 @@ def change_request(request, change_id):
     decide_form = ChangeDecisionForm(
         request.POST if decision == "decide" else None, fields=fields, conflicting=conflicting
     )
-    reject_form = ChangeRejectForm(request.POST if decision == "reject" else None)
+    # A prefix: both forms have a note, and two fields with one id would share a label.
+    reject_form = ChangeRejectForm(request.POST if decision == "reject" else None, prefix="reject")
     form = decide_form if decision == "decide" else reject_form if decision == "reject" else None
     if form is not None and form.is_valid():
         try:
