@@ -496,3 +496,15 @@ def test_medical_reads_in_the_change_pages_are_audited(client, family):
     client.force_login(family.staff)
     client.get(f"/beheer/wijzigingen/{ChangeRequest.objects.get().public_id}/")
     assert AuditLogEntry.objects.filter(action="pupil.medical.read", actor=family.staff).count() == 1
+
+
+def test_the_same_number_written_differently_is_no_change(client, family):
+    rows = [{**row, "value": "0612345678"} if row["kind"] == "phone" else row for row in contact_rows(family.guardian)]
+    response = propose(client, family.parent, "/gezin/contactgegevens/wijzigen/", formset_data("c", rows, 2))
+    assert "U hebt niets gewijzigd" in response.content.decode()
+    response = client.post(
+        f"/kind/{family.child1.public_id}/huisarts/wijzigen/",
+        {"name": "Dokter Jansen", "phone": "+31 30 765 4321"},
+    )
+    assert "U hebt niets gewijzigd" in response.content.decode()
+    assert not ChangeRequest.objects.exists()

@@ -92,7 +92,9 @@ def emergency_dict(contact):
 def normalise(key, value):
     """A value as compared: "1234ab" equals "1234 AB", "06-12345678" equals "0612345678"."""
     if isinstance(value, dict):
-        return {k: normalise(k, v) for k, v in value.items()}
+        # A contact detail's "value" is a phone number or an email address, depending on its kind.
+        kinds = {"value": "phone" if value.get("kind") == "phone" else "value"}
+        return {k: normalise(kinds.get(k, k), v) for k, v in value.items()}
     if not isinstance(value, str):
         return value
     value = value.strip()
