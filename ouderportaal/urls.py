@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("ouderportaal.absences.urls")),
     path("", include("ouderportaal.results.urls")),
     path("", include("ouderportaal.letters.urls")),
+    path("", include("ouderportaal.changes.urls")),
 ]

@@ -35,6 +35,7 @@ URL_KWARGS = {
     # A letter sent to child1's group (parent and coparent), with one PDF.
     "letter_id": lambda c: _letter(c).public_id,
     "attachment_id": lambda c: _letter(c).attachments.get().public_id,
+    "change_id": lambda c: _change_request(c),
 }
 
 
@@ -49,6 +50,21 @@ def _import_run(c):
 
     run = ImportRun.objects.create(school=c.school, source=ImportRun.Source.ABSENCES, file_name="absenties.csv")
     return run.pk
+
+
+def _change_request(c):
+    """A pending proposal by the parent about child1 (school A)."""
+    from ouderportaal.changes.services import propose_change
+
+    change = propose_change(
+        acting_user=c.parent,
+        guardian=c.guardian,
+        section="personal",
+        changes={"roepnaam": (c.child1.roepnaam, "Sannie")},
+        school=c.school,
+        pupil=c.child1,
+    )
+    return change.public_id
 
 
 def _account_request(c):

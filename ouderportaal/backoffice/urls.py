@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ouderportaal.backoffice import imports, invitation_views, letters, pupil_views, staff_views, views
+from ouderportaal.backoffice import change_views, imports, invitation_views, letters, pupil_views, staff_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -22,4 +22,7 @@ urlpatterns = [
     path("brieven/<str:letter_id>/bezorging/", letters.letter_delivery, name="letter_delivery"),
     path("brieven/<str:letter_id>/niet-bereikt/", letters.letter_not_reached, name="letter_not_reached"),
     path("brieven/<str:letter_id>/bijlagen/<str:attachment_id>/", letters.letter_attachment, name="letter_attachment"),
+    path("wijzigingen/", change_views.change_requests, name="change_requests"),
+    path("wijzigingen/bevestigingen/", change_views.confirmations, name="confirmations"),
+    path("wijzigingen/<str:change_id>/", change_views.change_request, name="change_request"),
 ]

@@ -182,6 +182,47 @@ def password_reset(*, to, language, username, reset_url):
     return queue_mail("password-reset", to=to, language=language, context=context)
 
 
+def change_request_new(*, to, school, subject_name, section, review_url):
+    # To the school's administration, in the board's language: who and which section, never the values.
+    context = {"school": school, "subject_name": subject_name, "section": section, "review_url": review_url}
+    return queue_mail(
+        "change-request-new", to=to, language=settings.LANGUAGE_CODE, school_id=school.pk, context=context
+    )
+
+
+def change_request_decided(*, to, language, school, subject_name, section, status, applied, rejected, note, page_url):
+    context = {
+        "school": school,
+        "subject_name": subject_name,
+        "section": section,
+        "status": status,
+        "applied": applied,
+        "rejected": rejected,
+        "note": note,
+        "page_url": page_url,
+    }
+    return queue_mail(
+        "change-request-decided",
+        to=to,
+        language=language,
+        school_id=school.pk,
+        context=context,
+        reply_to=school.admin_email,
+    )
+
+
+def confirmation_reminder(*, to, language, school, children, portal_url):
+    context = {"school": school, "children": children, "portal_url": portal_url}
+    return queue_mail(
+        "confirmation-reminder",
+        to=to,
+        language=language,
+        school_id=school.pk,
+        context=context,
+        reply_to=school.admin_email,
+    )
+
+
 def recently_queued(*, to, template, since):
     return OutgoingMail.objects.filter(to__iexact=to, template=template, created_at__gte=since).count()
 

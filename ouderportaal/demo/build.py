@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from ouderportaal.absences.models import Absence
 from ouderportaal.accounts.models import User
+from ouderportaal.changes.demo import add_demo_changes
 from ouderportaal.demo.calendar import SchoolCalendar
 from ouderportaal.demo.catalogue import (
     BOARD_NAME,
@@ -134,6 +135,7 @@ def build_demo(today=None):
 
         # Other apps add their demo data here, one call each, after everything above exists.
         add_demo_letters(schools[0], users["administratie"], parent=users["ouder"])
+        add_demo_changes(board)
 
         demo.counts = demo_counts(board, today)
     return demo
