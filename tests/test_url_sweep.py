@@ -12,6 +12,7 @@ URL arguments are filled from URL_KWARGS (by name) or ROUTE_KWARGS (by route, wh
 a new argument name fails the sweep until it is added there.
 """
 
+import datetime
 import re
 
 import pytest
@@ -31,6 +32,7 @@ URL_KWARGS = {
     # Links from mails: a bogus token must give a page saying so (or 404), never a 500.
     "token": lambda c: "ongeldig-token",
     "uidb64": lambda c: "MQ",
+<<<<<<< HEAD
     "run_id": lambda c: _import_run(c),
 }
 
@@ -40,6 +42,19 @@ def _import_run(c):
 
     run = ImportRun.objects.create(school=c.school, source=ImportRun.Source.ABSENCES, file_name="absenties.csv")
     return run.pk
+=======
+    "closure_id": lambda c: _closure(c),
+}
+
+
+def _closure(c):
+    from ouderportaal.results.models import ResultsClosure
+
+    starts = timezone.now() + datetime.timedelta(days=30)
+    return ResultsClosure.objects.create(
+        school=c.school, starts_at=starts, ends_at=starts + datetime.timedelta(days=7)
+    ).pk
+>>>>>>> a381dbc (Test weeks in the back-office (/beheer/toetsweken/): schedule, edit, delete, close now, open now, audited, Amsterdam time; parent notice 'weer zichtbaar vanaf'; gate boundary and no-leak sweep tests)
 
 
 def _account_request(c):
