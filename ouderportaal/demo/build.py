@@ -33,6 +33,7 @@ from ouderportaal.demo.exports import write_exports
 from ouderportaal.demo.planner import Planner
 from ouderportaal.imports.models import ImportRun
 from ouderportaal.imports.services import import_file
+from ouderportaal.results.demo import add_demo_results
 from ouderportaal.results.models import Assessment, ResultsClosure, TestResult
 from ouderportaal.school.models import (
     Board,
@@ -132,6 +133,7 @@ def build_demo(today=None):
         demo = _finish(planner, today)
 
         # Other apps add their demo data here, one call each, after everything above exists.
+        add_demo_results(board=board, today=today)
 
         demo.counts = demo_counts(board, today)
     return demo

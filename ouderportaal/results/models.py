@@ -18,6 +18,14 @@ class Assessment(models.Model):
     name = models.CharField(_("naam"), max_length=200)
     nationally_normed = models.BooleanField(_("landelijk genormeerd"), default=True)
     level_scheme = models.CharField(_("niveauschaal"), max_length=2, choices=LevelScheme.choices)
+    # The growth chart draws one line per scale and never across a change of scale (another product, supplier
+    # or norm): tests that share this name share one ability scale.
+    scale = models.CharField(
+        _("vaardigheidsschaal"),
+        max_length=100,
+        blank=True,
+        help_text=_("Toetsen met dezelfde schaalnaam staan in de groeigrafiek op één lijn. Leeg: een eigen schaal."),
+    )
 
     class Meta:
         verbose_name = _("toets")
@@ -26,6 +34,10 @@ class Assessment(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.supplier})"
+
+    @property
+    def scale_key(self):
+        return self.scale or f"#{self.pk}"
 
 
 def level_band(level):
