@@ -51,11 +51,12 @@ def growth_svg(series, *, chart_id, title):
     def y(score):
         return TOP + inner_h - (score - low) / (high - low) * inner_h
 
+    description = _("De cijfers staan in de tabel bij deze grafiek.")
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="growth-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
-        f'<desc id="{chart_id}-desc">{escape(_("De cijfers staan in de tabel bij deze grafiek."))}</desc>',
+        f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
     ]
     for tick in ticks:
         ty = y(tick)
