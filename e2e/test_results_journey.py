@@ -50,7 +50,11 @@ OVERFLOW_JS = """() => {
     const box = el.getBoundingClientRect();
     if (box.width === 0 || box.right <= innerWidth + 1) continue;
     let a = el.parentElement, held = false;
-    while (a) { const o = getComputedStyle(a).overflowX; if (o === 'auto' || o === 'scroll') { held = true; break; } a = a.parentElement; }
+    while (a) {
+      const o = getComputedStyle(a).overflowX;
+      if (o === 'auto' || o === 'scroll') { held = true; break; }
+      a = a.parentElement;
+    }
     if (!held && !el.closest('[popover]')) out.push(el.tagName + '.' + el.className + ' ' + Math.round(box.right));
   }
   return out.slice(0, 10);
@@ -63,3 +67,58 @@ WIDEST_JS = """() => [...document.querySelectorAll('body *')].map(e => [e.getBou
 
 def overflowing(page):
     return page.evaluate(OVERFLOW_JS)
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_level_explained_on_tap_and_growth_chart(device, page, phone_page, demo_data, axe_check):
+    page = phone_page if device == "phone" else page
+    log_in(page)
+    page.goto(results_url(demo_data))
+    charts = page.locator("svg.growth-chart")
+    assert charts.count() >= 3
+    box = charts.first.bounding_box()
+    assert box["width"] > 250 and box["x"] + box["width"] <= page.viewport_size["width"]
+    level = page.locator("table.results-year button.level").first
+    level.click()
+    popover = page.locator(f"#{level.get_attribute('popovertarget')}")
+    assert popover.is_visible()
+    assert "hoort bij de" in popover.inner_text()
+    (OUTPUT / "issue9").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "issue9" / f"level-popover-{page.viewport_size['width']}.png"))
+    axe_check(page)
+    popover.get_by_role("button", name="Sluiten").click()
+    assert not popover.is_visible()
+    # The data table beside the chart opens and holds the numbers.
+    page.locator("details.growth-data summary").first.click()
+    assert page.locator("details.growth-data table").first.is_visible()
+    axe_check(page)
+
+
+def test_staff_close_the_results_and_the_parent_sees_the_notice(browser, live_server, page, demo_data, axe_check):
+    from e2e.conftest import PHONE, _context
+
+    school = demo_data.schools[0]
+    log_in(page, "administratie", "beheer-demo")
+    page.goto("/beheer/toetsweken/")
+    axe_check(page)
+    shoot(page, "toetsweken-1280")
+    section = page.locator("section.closure-status").filter(has_text=school.name)
+    section.get_by_label("Weer open vanaf").fill("2099-01-30T17:00")
+    section.get_by_role("button", name="Nu sluiten").click()
+    page.wait_for_load_state()
+    assert "nu gesloten" in page.locator(".message").inner_text()
+
+    parent = _context(browser, live_server, **PHONE).new_page()
+    log_in(parent)
+    parent.goto(results_url(demo_data))
+    notice = parent.locator(".notice-closed")
+    assert "weer zichtbaar vanaf" in notice.inner_text() and "30 januari 2099 om 17:00" in notice.inner_text()
+    assert parent.locator("svg, table.results-year, button.level").count() == 0
+    shoot(parent, "toetsen-closed-360")
+    axe_check(parent)
+
+    page.locator("section.closure-status").filter(has_text=school.name).get_by_role("button", name="Nu openen").click()
+    page.wait_for_load_state()
+    parent.reload()
+    assert parent.locator("svg.growth-chart").count() >= 1
+    parent.context.close()
