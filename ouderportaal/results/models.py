@@ -107,3 +107,21 @@ class ResultsClosure(models.Model):
 
     def __str__(self):
         return f"{self.school}: {self.starts_at:%d-%m-%Y} – {self.ends_at:%d-%m-%Y}"
+
+
+class CalendarFeed(models.Model):
+    """A user's private calendar address (iCal) with the test weeks of their children's schools; it carries no
+    result data. The token is the only key: renewing it makes the old address answer 404."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("gebruiker"), on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(_("sleutel"), max_length=64, unique=True)
+    renewed_at = models.DateTimeField(_("vernieuwd"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("agenda-abonnement")
+        verbose_name_plural = _("agenda-abonnementen")
+
+    def __str__(self):
+        return f"{self.user}"

@@ -1,13 +1,17 @@
 """The parent's Toetsen tab (closed during test weeks by results/visibility.py) and the level colours."""
 
-from django.http import HttpResponse
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from ouderportaal.core.pages import public_page
+from ouderportaal.results.calendar import calendar_text, renew_calendar_feed
 from ouderportaal.results.charts import growth_svg
 from ouderportaal.results.levels import band_meanings, level_colours_css
-from ouderportaal.results.models import Assessment
+from ouderportaal.results.models import Assessment, CalendarFeed
 from ouderportaal.results.report import growth, levels_on_page, year_table
 from ouderportaal.results.visibility import open_results_for
 from ouderportaal.school.access import parent_page
@@ -69,3 +73,28 @@ def level_colours(request):
     response = HttpResponse(level_colours_css(), content_type="text/css; charset=utf-8")
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+@public_page
+@never_cache
+@require_safe
+def calendar_feed(request, token):
+    """The test weeks as iCalendar for a calendar app, which cannot log in: the unguessable token is the key."""
+    feed = CalendarFeed.objects.filter(token=token, user__is_active=True).select_related("user").first()
+    if feed is None:
+        raise Http404("Onbekende agenda")
+    response = HttpResponse(calendar_text(feed.user), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="toetsweken.ics"'
+    return response
+
+
+@parent_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def calendar_feed_renew(request):
+    """GET explains what a new address does; POST makes it. The old address stops working."""
+    if request.method == "POST":
+        renew_calendar_feed(user=request.user)
+        messages.success(request, _("Uw agenda-adres is klaar. Een eerder adres werkt niet meer."))
+        return redirect("account")
+    has_feed = CalendarFeed.objects.filter(user=request.user).exists()
+    return render(request, "results/calendar_feed_renew.html", {"has_feed": has_feed, "section": "account"})
