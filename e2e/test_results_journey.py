@@ -122,3 +122,22 @@ def test_staff_close_the_results_and_the_parent_sees_the_notice(browser, live_se
     parent.reload()
     assert parent.locator("svg.growth-chart").count() >= 1
     parent.context.close()
+
+
+def test_parent_makes_a_calendar_address(phone_page, demo_data, axe_check):
+    page = phone_page
+    log_in(page)
+    page.goto("/account/")
+    page.get_by_role("link", name="Agenda-adres maken").click()
+    page.wait_for_load_state()
+    axe_check(page)
+    page.get_by_role("button", name="Adres maken").click()
+    page.wait_for_load_state()
+    address = page.get_by_label("Uw agenda-adres").input_value()
+    assert "/agenda/" in address and address.endswith("/toetsweken.ics")
+    axe_check(page)
+    assert not overflowing(page), overflowing(page)
+    shoot(page, "account-agenda-360")
+    # The address is absolute on SITE_URL; the live server runs elsewhere, so fetch its path.
+    feed = page.request.get("/agenda/" + address.split("/agenda/", 1)[1])
+    assert feed.status == 200 and "BEGIN:VEVENT" in feed.text() and "Toetsweek De Mijlpaal" in feed.text()
