@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from ouderportaal.core.pages import PARENT, PUBLIC
+from ouderportaal.results.calendar import renew_calendar_feed
 from ouderportaal.results.models import Assessment, ResultsClosure, TestResult
 from ouderportaal.results.visibility import closed_until, open_results_for
 from tests import factories as f
@@ -132,6 +133,11 @@ def test_no_result_data_reaches_a_parent_by_any_route_while_closed(cast, result)
                 assert not found, f"{path}{query} as {user}: shows {found} while closed"
                 seen.append(path)
     assert any("toetsen" in p for p in seen)
+    # The calendar feed: test weeks only, open or closed.
+    feed = renew_calendar_feed(user=cast.parent)
+    client.logout()
+    body = client.get(f"/agenda/{feed.token}/toetsweken.ics").content.decode()
+    assert "BEGIN:VEVENT" in body and not [leak for leak in leaks if leak in body]
     closure.delete()
     client.force_login(cast.parent)
     assert "Geheimetoets" in client.get(f"/kind/{cast.child1.public_id}/toetsen/").content.decode()

@@ -137,6 +137,14 @@ def test_svg_is_valid_xml_and_agrees_with_the_results(history):
     assert ys == sorted(ys, reverse=True) and xs == sorted(xs)
 
 
+def test_charts_and_tables_are_drawn_without_queries(history, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        subjects = growth(history)
+        svgs = [str(growth_svg(s, chart_id="c", title="t")) for subject in subjects for s in subject.series]
+        year_table(history)
+    assert len(svgs) == 2
+
+
 def test_single_point_chart(history):
     chart = growth_svg(growth(history)[0].series[1], chart_id="x", title="t")
     assert len(ET.fromstring(str(chart)).findall(f"{SVG}circle")) == 2
