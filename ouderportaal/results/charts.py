@@ -45,8 +45,10 @@ def growth_svg(series, *, chart_id, title):
     span = max(last - first, 1)
     inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
+    inset = 14  # the first and last point clear of the axes
+
     def x(day):
-        return LEFT + (inner_w / 2 if last == first else (day - first) / span * inner_w)
+        return LEFT + inset + (0.5 if last == first else (day - first) / span) * (inner_w - 2 * inset)
 
     def y(score):
         return TOP + inner_h - (score - low) / (high - low) * inner_h
