@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from ouderportaal.backoffice.access import office_schools, staff_page
 from ouderportaal.results import services
 from ouderportaal.results.models import ResultsClosure
-from ouderportaal.results.visibility import closed_until
+from ouderportaal.results.visibility import reopens_at
 from ouderportaal.school.models import School
 
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
@@ -127,10 +127,15 @@ def closures(request):
             messages.info(request, _("De toetsresultaten van %(school)s waren al open.") % {"school": school.name})
         return redirect("backoffice:closures")
     now = timezone.now()
-    rows = ResultsClosure.objects.filter(school__in=schools).select_related("school").order_by("-starts_at")
+    rows = list(ResultsClosure.objects.filter(school__in=schools).select_related("school").order_by("-starts_at"))
     context = {
         "statuses": [
-            {"school": s, "closed_until": closed_until(s.pk, now), "form": close_forms[s.pk]} for s in schools
+            {
+                "school": s,
+                "closed_until": reopens_at([c for c in rows if c.school_id == s.pk], now),
+                "form": close_forms[s.pk],
+            }
+            for s in schools
         ],
         "upcoming": [c for c in rows if c.ends_at > now][::-1],
         "past": [c for c in rows if c.ends_at <= now][:20],
