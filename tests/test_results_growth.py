@@ -105,6 +105,37 @@ def test_growth_splits_at_a_change_of_scale_and_breaks_the_line_at_a_gap(history
     assert spelling.series == [] and [r["result"].score for r in spelling.rows] == ["41"]
 
 
+def test_change_compares_with_the_same_scale(cast, tests_):
+    lovs, lib, iep, spelling = tests_
+    rows = [
+        add(cast.child1, lib, 2022, "M4", 1, "120.0", "III"),
+        add(cast.child1, iep, 2022, "M4", 2, "60.0", "III"),  # a second test of the subject at the same moment
+        add(cast.child1, lib, 2022, "E4", 6, "125.5", "III"),
+        add(cast.child1, iep, 2022, "E4", 6, "58.0", "IV"),
+    ]
+    with translation.override("nl"):
+        changes = [row["change"] for row in growth(rows)[0].rows]
+    assert changes == [
+        "Eerste toets van dit leergebied.",
+        "Andere toets dan in M4: de scores zijn niet te vergelijken.",
+        "5,5 punten hoger dan in M4.",
+        "2 punten lager dan in M4.",
+    ]
+    # Both tests keep their own row in the year table, each with both moments.
+    table = year_table(rows)
+    assert sorted((r["name"], [c.ability_score for c in r["cells"]]) for r in table.rows) == [
+        ("IEP Rekenen", [Decimal("60.0"), Decimal("58.0")]),
+        ("Rekenen-Wiskunde (Leerling in beeld)", [Decimal("120.0"), Decimal("125.5")]),
+    ]
+
+
+def test_two_tests_of_one_name_at_one_moment_are_both_shown(cast, tests_):
+    lovs, lib, iep, spelling = tests_
+    rows = [add(cast.child1, lovs, 2022, "M4", 1, "120.0", "B"), add(cast.child1, lib, 2022, "M4", 1, "121.0", "II")]
+    table = year_table(rows)
+    assert sorted(c.ability_score for r in table.rows for c in r["cells"] if c) == [Decimal("120.0"), Decimal("121.0")]
+
+
 def test_svg_is_valid_xml_and_agrees_with_the_results(history):
     cito = growth(history)[0].series[0]
     svg = str(growth_svg(cito, chart_id="groei-1-1", title="Rekenen-Wiskunde <&> groei"))

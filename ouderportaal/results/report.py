@@ -64,7 +64,13 @@ def year_table(results):
         row = rows.setdefault(
             (r.assessment.subject, name), {"name": name, "subject": r.assessment.subject, "cells": {}}
         )
-        row["cells"].setdefault(r.moment, r)
+        if r.moment in row["cells"]:  # two tests of one name at one moment: each keeps a row of its own
+            name = r.assessment.name
+            row = rows.setdefault(
+                (r.assessment.subject, name, r.assessment_id),
+                {"name": name, "subject": r.assessment.subject, "cells": {}},
+            )
+        row["cells"][r.moment] = r
     ordered = sorted(rows.values(), key=lambda row: (row["subject"].casefold(), row["name"].casefold()))
     for row in ordered:
         row["cells"] = [row["cells"].get(moment) for moment in columns]
@@ -140,14 +146,15 @@ def growth(results):
         by_subject.setdefault(r.assessment.subject, []).append(r)
     subjects = []
     for name in sorted(by_subject, key=str.casefold):
-        rows, series, previous = [], {}, None
+        rows, series, last_on_scale, previous = [], {}, {}, None
         for r in by_subject[name]:
-            change = change_in_words(previous, r)
+            # Compared with the last test on the same scale; only a subject's first test on a new scale says so.
+            change = change_in_words(last_on_scale.get(r.assessment.scale_key, previous), r)
             rows.append({"result": r, "change": change})
             if r.ability_score is not None:
                 label = split_name(r.assessment.name)[1] or r.assessment.name
                 s = series.setdefault(r.assessment.scale_key, Series(name=label))
                 s.points.append(Point(result=r, score=r.ability_score, change=change))
-            previous = r
+            last_on_scale[r.assessment.scale_key] = previous = r
         subjects.append(Subject(name=name, series=list(series.values()), latest_change=rows[-1]["change"], rows=rows))
     return subjects
