@@ -86,7 +86,7 @@ def test_account_tab_shows_and_renews_the_address(client, cast, weeks):
     assert actions == ["results.calendar_feed.created", "results.calendar_feed.renewed"]
 
 
-@pytest.mark.parametrize("token", ["ongeldig", "x" * 200, "%00", "..%2F..%2Fetc"])
+@pytest.mark.parametrize("token", ["ongeldig", "x" * 200, "%00", "a%00b", "..%2F..%2Fetc", "é"])
 def test_wrong_token_is_404(client, db, token):
     assert client.get(f"/agenda/{token}/toetsweken.ics").status_code == 404
 
