@@ -5,6 +5,7 @@ import datetime
 
 import icalendar
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from ouderportaal.core.models import AuditLogEntry
@@ -76,6 +77,8 @@ def test_account_tab_shows_and_renews_the_address(client, cast, weeks):
     assert len(old) >= 40
     page = client.get("/account/").content.decode()
     assert f"/agenda/{old}/toetsweken.ics" in page and "Nieuw agenda-adres maken" in page
+    host = settings.SITE_URL.split("://", 1)[1]
+    assert f'href="webcal://{host}/agenda/{old}/toetsweken.ics"' in page
     assert "Uw huidige adres werkt daarna niet meer" in client.get("/account/agenda/").content.decode()
     new = make_feed(client, cast.parent).token
     assert new != old
