@@ -32,8 +32,8 @@ URL_KWARGS = {
     # Links from mails: a bogus token must give a page saying so (or 404), never a 500.
     "token": lambda c: "ongeldig-token",
     "uidb64": lambda c: "MQ",
-<<<<<<< HEAD
     "run_id": lambda c: _import_run(c),
+    "closure_id": lambda c: _closure(c),
 }
 
 
@@ -42,9 +42,6 @@ def _import_run(c):
 
     run = ImportRun.objects.create(school=c.school, source=ImportRun.Source.ABSENCES, file_name="absenties.csv")
     return run.pk
-=======
-    "closure_id": lambda c: _closure(c),
-}
 
 
 def _closure(c):
@@ -54,7 +51,6 @@ def _closure(c):
     return ResultsClosure.objects.create(
         school=c.school, starts_at=starts, ends_at=starts + datetime.timedelta(days=7)
     ).pk
->>>>>>> a381dbc (Test weeks in the back-office (/beheer/toetsweken/): schedule, edit, delete, close now, open now, audited, Amsterdam time; parent notice 'weer zichtbaar vanaf'; gate boundary and no-leak sweep tests)
 
 
 def _account_request(c):
