@@ -12,6 +12,7 @@ URL arguments are filled from URL_KWARGS (by name) or ROUTE_KWARGS (by route, wh
 a new argument name fails the sweep until it is added there.
 """
 
+import datetime
 import re
 
 import pytest
@@ -36,6 +37,7 @@ URL_KWARGS = {
     "letter_id": lambda c: _letter(c).public_id,
     "attachment_id": lambda c: _letter(c).attachments.get().public_id,
     "change_id": lambda c: _change_request(c),
+    "closure_id": lambda c: _closure(c),
 }
 
 
@@ -65,6 +67,15 @@ def _change_request(c):
         pupil=c.child1,
     )
     return change.public_id
+
+
+def _closure(c):
+    from ouderportaal.results.models import ResultsClosure
+
+    starts = timezone.now() + datetime.timedelta(days=30)
+    return ResultsClosure.objects.create(
+        school=c.school, starts_at=starts, ends_at=starts + datetime.timedelta(days=7)
+    ).pk
 
 
 def _account_request(c):

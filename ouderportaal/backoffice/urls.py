@@ -1,6 +1,15 @@
 from django.urls import path
 
-from ouderportaal.backoffice import change_views, imports, invitation_views, letters, pupil_views, staff_views, views
+from ouderportaal.backoffice import (
+    change_views,
+    closures,
+    imports,
+    invitation_views,
+    letters,
+    pupil_views,
+    staff_views,
+    views,
+)
 
 app_name = "backoffice"
 urlpatterns = [
@@ -25,4 +34,7 @@ urlpatterns = [
     path("wijzigingen/", change_views.change_requests, name="change_requests"),
     path("wijzigingen/bevestigingen/", change_views.confirmations, name="confirmations"),
     path("wijzigingen/<str:change_id>/", change_views.change_request, name="change_request"),
+    path("toetsweken/", closures.closures, name="closures"),
+    path("toetsweken/<int:closure_id>/", closures.closure_edit, name="closure_edit"),
+    path("toetsweken/<int:closure_id>/verwijderen/", closures.closure_delete, name="closure_delete"),
 ]

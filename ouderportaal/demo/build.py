@@ -35,6 +35,7 @@ from ouderportaal.demo.planner import Planner
 from ouderportaal.imports.models import ImportRun
 from ouderportaal.imports.services import import_file
 from ouderportaal.letters.demo import add_demo_letters
+from ouderportaal.results.demo import add_demo_results
 from ouderportaal.results.models import Assessment, ResultsClosure, TestResult
 from ouderportaal.school.models import (
     Board,
@@ -136,6 +137,7 @@ def build_demo(today=None):
         # Other apps add their demo data here, one call each, after everything above exists.
         add_demo_letters(schools[0], users["administratie"], parent=users["ouder"])
         add_demo_changes(board)
+        add_demo_results(board=board, today=today)
 
         demo.counts = demo_counts(board, today)
     return demo
