@@ -70,6 +70,7 @@ def test_parent_requests_an_account_and_sees_the_child(
 
     confirmation = mailbox.wait_for("thomas@example.org")
     page.goto(smtp.links(confirmation)[0])
+    page.get_by_role("button", name="Ja, bevestig mijn e-mailadres").click()
     expect(page.get_by_role("heading", name="E-mailadres bevestigd")).to_be_visible()
     screenshot(page, "2-confirmed")
 

@@ -139,6 +139,19 @@ AXES_CLIENT_IP_CALLABLE = "ouderportaal.core.clientip.client_ip"
 # Reverse proxies in front of the portal (0: none): client addresses are then read from X-Forwarded-For.
 TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 AXES_VERBOSE = False
+# One row per failure: the per-account limit (accounts/lockout.py) counts them over all addresses.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# Never stored with a failed attempt.
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "password",
+    "old_password",
+    "new_password1",
+    "new_password2",
+    "otp_token",
+    "csrfmiddlewaretoken",
+]
 
 SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_COOKIE_HTTPONLY = True

@@ -2,7 +2,7 @@
 
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ouderportaal.core.pages import public_page
 from ouderportaal.results.levels import level_colours_css
@@ -31,6 +31,7 @@ LEGENDS = {
 
 
 @parent_page
+@require_safe
 def results(request, pupil):
     until, visible = open_results_for(pupil)
     context = {"closed_until": until}
@@ -54,7 +55,7 @@ def results(request, pupil):
 
 
 @public_page
-@require_GET
+@require_safe
 def level_colours(request):
     """The configurable colours of the level bands (settings.RESULT_LEVEL_COLOURS) as a stylesheet: the strict
     CSP forbids inline styles, and a static file could not follow the settings."""
