@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from ouderportaal.core.models import OutgoingMail
+from ouderportaal.core.validators import is_deliverable
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +139,8 @@ def deliver(mail_id, now=None):
         return False  # sent, being sent by another worker, or not due yet
     mail = OutgoingMail.objects.get(pk=mail_id)
     try:
+        if not is_deliverable(mail.to):
+            raise UndeliverableAddress("no domain name in the address")
         _message(mail).send(using="default")
     except Exception as exc:
         _record_failure(mail, exc)
@@ -173,7 +176,13 @@ def _message(mail):
     return message
 
 
+class UndeliverableAddress(ValueError):
+    pass
+
+
 def _is_permanent(exc):
+    if isinstance(exc, UndeliverableAddress):
+        return True
     # The server refused the address itself (5xx): trying again will not help.
     if isinstance(exc, SMTPRecipientsRefused):
         return all(code >= 500 for code, _message in exc.recipients.values())
