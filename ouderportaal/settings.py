@@ -32,7 +32,8 @@ INSTALLED_APPS = [
     "ouderportaal.onboarding",
     "ouderportaal.backoffice",
     "ouderportaal.demo",
-    "django.contrib.admin",
+    "ouderportaal.twofactor",
+    "ouderportaal.twofactor.apps.OperatorAdminConfig",  # django.contrib.admin behind the second step
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -41,6 +42,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ouderportaal.core.apps.TasksConfig",  # django_tasks_db under a Dutch name
     "ouderportaal.accounts.apps.AxesConfig",  # axes under a Dutch name
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -53,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -153,6 +158,9 @@ AXES_SENSITIVE_PARAMETERS = [
     "otp_token",
     "csrfmiddlewaretoken",
 ]
+
+# Two-factor authentication (django-otp) for staff and operators: ouderportaal/twofactor/.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Ouderportaal")
 
 SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_COOKIE_HTTPONLY = True
