@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from ouderportaal.accounts.forms import LoginForm, PasswordChangeForm
 from ouderportaal.core.pages import public_page
+from ouderportaal.core.securitylog import event
 from ouderportaal.school.access import parent_page, visible_pupils
 from ouderportaal.school.models import Guardian, Guardianship
 
@@ -86,6 +87,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        event("password.changed", self.request)
         messages.success(self.request, _("Uw wachtwoord is gewijzigd. Op andere apparaten bent u nu uitgelogd."))
         return response
 

@@ -12,6 +12,7 @@ from ouderportaal.accounts.lockout import unlock
 from ouderportaal.core.audit import log_action
 from ouderportaal.core.clientip import client_ip
 from ouderportaal.core.pages import public_page
+from ouderportaal.core.securitylog import event
 from ouderportaal.onboarding import services, tokens
 from ouderportaal.onboarding.forms import AccountRequestForm, PasswordForgottenForm
 from ouderportaal.school.models import School
@@ -101,6 +102,7 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
         # A parent locked out by failed logins who just proved they own the mailbox may try again at once.
         unlock(user)
         log_action(user, "account.password_set", user, school_id=None)
+        event("password.set", self.request, user=user)
         return response
 
 

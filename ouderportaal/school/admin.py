@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ouderportaal.core.audit import log_action
+from ouderportaal.core.securitylog import event
 from ouderportaal.school import models
 
 
@@ -113,6 +114,7 @@ class MedicalInfoAdmin(admin.ModelAdmin):
         info = self.get_object(request, object_id)
         if info is not None and request.method == "GET":
             log_action(request.user, "pupil.medical.read", info.pupil, via="admin")
+            event("medical.read", request, pupil=info.pupil_id, via="admin")
         return super().change_view(request, object_id, form_url, extra_context)
 
     def history_view(self, request, object_id, extra_context=None):
@@ -120,6 +122,7 @@ class MedicalInfoAdmin(admin.ModelAdmin):
         info = self.get_object(request, object_id)
         if info is not None:
             log_action(request.user, "pupil.medical.read", info.pupil, via="admin-history")
+            event("medical.read", request, pupil=info.pupil_id, via="admin-history")
         return super().history_view(request, object_id, extra_context)
 
 

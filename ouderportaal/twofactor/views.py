@@ -19,6 +19,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ouderportaal.core.audit import log_action
+from ouderportaal.core.securitylog import event
 from ouderportaal.twofactor.access import twofactor_page
 from ouderportaal.twofactor.forms import EnrolForm, VerifyForm
 from ouderportaal.twofactor.policy import is_verified
@@ -62,6 +63,7 @@ def setup(request):
         with transaction.atomic():
             new_recovery_codes(request)
             log_action(request.user, "account.twofactor.recovery_codes_renewed", request.user, school_id=None)
+        event("twofactor.recovery_codes_renewed", request)
         return redirect("twofactor_codes")
     if enrolled is not None and not replacing:
         static = StaticDevice.objects.filter(user=request.user).first()
@@ -80,6 +82,7 @@ def setup(request):
             action = "account.twofactor.replaced" if enrolled else "account.twofactor.enrolled"
             log_action(request.user, action, request.user, school_id=None)
         otp_login(request, device)
+        event(action.removeprefix("account."), request)
         return redirect(reverse("twofactor_codes") + "?" + _next_query(request))
     uri = segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2)
     context = {"form": form, "qr": uri, "secret": secret_of(device), "next": next_url(request), "replacing": enrolled}
@@ -109,6 +112,7 @@ def verify(request):
                 log_action(
                     request.user, "account.twofactor.recovery_code_used", request.user, school_id=None, left=left
                 )
+                event("twofactor.recovery_code_used", request, left=left)
                 messages.warning(
                     request,
                     _("U hebt een herstelcode gebruikt; er zijn er nog %(left)d. Stel zo nodig een nieuwe telefoon in.")
