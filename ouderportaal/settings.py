@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ouderportaal.accounts.sessions.idle_timeout",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -162,6 +163,9 @@ AXES_SENSITIVE_PARAMETERS = [
 # Two-factor authentication (django-otp) for staff and operators: ouderportaal/twofactor/.
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Ouderportaal")
 
+# Unused sessions end sooner for staff than for parents (accounts/sessions.py); SESSION_COOKIE_AGE caps them all.
+STAFF_IDLE_TIMEOUT = int(env("STAFF_IDLE_TIMEOUT", str(30 * 60)))
+PARENT_IDLE_TIMEOUT = int(env("PARENT_IDLE_TIMEOUT", str(2 * 60 * 60)))
 SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -7,12 +7,12 @@ from django.urls import reverse
 from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from ouderportaal.accounts.sessions import works_for_school
+
 
 def required_for(user):
     """Staff of a school and the operators: they see every family's data, medical data included."""
-    if not user.is_authenticated:
-        return False
-    return user.is_staff or user.is_superuser or user.staff_roles.exists()
+    return user.is_authenticated and works_for_school(user)
 
 
 def is_verified(user):
