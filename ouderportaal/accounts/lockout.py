@@ -33,7 +33,7 @@ def lockout_username(request, credentials):
     typed = (credentials or {}).get("username")
     if typed is None:
         typed = getattr(request, "POST", {}).get("username", "")
-    typed = str(typed or "").strip().casefold()[:254]
+    typed = str(typed or "").replace("\x00", "").strip().casefold()[:254]  # PostgreSQL stores no NUL
     user = account_for_login(typed)
     return lockout_key(user) if user is not None else typed
 
