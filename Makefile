@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test venv lint bench bench-imports bench-mail cluster clean messages
+.PHONY: demo test venv lint bench bench-imports bench-mail cluster clean messages fuzz
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
@@ -33,6 +33,11 @@ test: venv
 	$(VENV)/bin/ruff check .
 	$(MANAGE) makemigrations --check --dry-run -v 0
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Hypothesis fuzzing of every form with 1,000 inputs each (the test run's default is 50): see docs/security.md.
+fuzz: export SECRET_KEY = tests-only-secret-key-not-for-production
+fuzz: venv
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-1000} $(VENV)/bin/pytest -q tests/test_fuzz_forms.py
 
 bench: venv
 	$(PY) bench/run.py

@@ -5,6 +5,7 @@ import datetime
 import re
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from tests import factories as f
@@ -37,8 +38,8 @@ def school_data(transactional_db):
     thomas = f.make_guardian(board, [noah], first_name="Thomas", voorvoegsel="van 't", surname="Hof")
     f.add_contact(thomas, "email", "thomas@example.org")
     f.make_guardian(board, [noah], first_name="Anouk", surname="Smit", relation="moeder")
-    f.make_staff(school, username="administratie", password="beheer-demo", first_name="Ans")
-    return {"school": school, "noah": noah}
+    staff = f.make_staff(school, username="administratie", password="beheer-demo", first_name="Ans")
+    return {"school": school, "noah": noah, "staff": staff}
 
 
 def log_in(page, username, password):
@@ -70,6 +71,7 @@ def test_parent_requests_an_account_and_sees_the_child(
 
     confirmation = mailbox.wait_for("thomas@example.org")
     page.goto(smtp.links(confirmation)[0])
+    page.get_by_role("button", name="Ja, bevestig mijn e-mailadres").click()
     expect(page.get_by_role("heading", name="E-mailadres bevestigd")).to_be_visible()
     screenshot(page, "2-confirmed")
 
@@ -77,6 +79,11 @@ def test_parent_requests_an_account_and_sees_the_child(
     staff = staff_context.new_page()
     staff.goto("/beheer/aanvragen/")
     log_in(staff, "administratie", "beheer-demo")
+    # The second step: the code the staff member's phone shows now.
+    expect(staff.get_by_role("heading", name="Code uit de app")).to_be_visible()
+    device = TOTPDevice.objects.get(user=school_data["staff"])
+    staff.get_by_label("Code uit de app, of een herstelcode").fill(f.totp_code(device))
+    staff.get_by_role("button", name="Doorgaan").click()
     expect(staff.get_by_role("heading", name="Accountaanvragen")).to_be_visible()
     expect(staff.get_by_text("Noah van 't Hof; ouder Thomas van 't Hof (e-mailadres bekend)")).to_be_visible()
     staff.get_by_role("link", name="thomas@example.org").click()

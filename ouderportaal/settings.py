@@ -34,7 +34,8 @@ INSTALLED_APPS = [
     "ouderportaal.changes",
     "ouderportaal.backoffice",
     "ouderportaal.demo",
-    "django.contrib.admin",
+    "ouderportaal.twofactor",
+    "ouderportaal.twofactor.apps.OperatorAdminConfig",  # django.contrib.admin behind the second step
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -43,18 +44,24 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ouderportaal.core.apps.TasksConfig",  # django_tasks_db under a Dutch name
     "ouderportaal.accounts.apps.AxesConfig",  # axes under a Dutch name
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "ouderportaal.core.middleware.permissions_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ouderportaal.accounts.sessions.idle_timeout",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -146,7 +153,26 @@ AXES_CLIENT_IP_CALLABLE = "ouderportaal.core.clientip.client_ip"
 # Reverse proxies in front of the portal (0: none): client addresses are then read from X-Forwarded-For.
 TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 AXES_VERBOSE = False
+# One row per failure: the per-account limit (accounts/lockout.py) counts them over all addresses.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# Never stored with a failed attempt.
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "password",
+    "old_password",
+    "new_password1",
+    "new_password2",
+    "otp_token",
+    "csrfmiddlewaretoken",
+]
 
+# Two-factor authentication (django-otp) for staff and operators: ouderportaal/twofactor/.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Ouderportaal")
+
+# Unused sessions end sooner for staff than for parents (accounts/sessions.py); SESSION_COOKIE_AGE caps them all.
+STAFF_IDLE_TIMEOUT = int(env("STAFF_IDLE_TIMEOUT", str(30 * 60)))
+PARENT_IDLE_TIMEOUT = int(env("PARENT_IDLE_TIMEOUT", str(2 * 60 * 60)))
 SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

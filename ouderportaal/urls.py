@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("beheer/", include("ouderportaal.backoffice.urls")),
+    path("tweestaps/", include("ouderportaal.twofactor.urls")),
     path("", include("ouderportaal.accounts.urls")),
     path("", include("ouderportaal.onboarding.urls")),
     path("", include("ouderportaal.school.urls")),

@@ -24,6 +24,27 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _second_step_at_force_login(monkeypatch):
+    """client.force_login(user) also passes the second step for a user with an enrolled app, as if the code had been
+    typed (tests of the second step itself log in through the pages or use a user without an app)."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    original = Client._login
+
+    def _login(self, user, backend=None):
+        original(self, user, backend)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is not None:
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "_login", _login)
+
+
 @dataclass
 class Cast:
     school: object

@@ -84,12 +84,29 @@ def make_pupil(school, group=None, year_level=None, **kw):
     return pupil
 
 
-def make_user(username=None, password=PASSWORD, **kw):
+def make_user(username=None, password=PASSWORD, *, two_factor=None, **kw):
+    """An account; operators (is_staff, is_superuser) get an enrolled authenticator app unless two_factor=False."""
     username = username or f"user{next(_seq)}"
     user = User(username=username, email=kw.pop("email", f"{username}@example.com"), **kw)
     user.set_password(password)
     user.save()
+    if two_factor or (two_factor is None and (user.is_staff or user.is_superuser)):
+        add_totp_device(user)
     return user
+
+
+def add_totp_device(user):
+    """An enrolled authenticator app; tests compute its codes with totp_code()."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=user, name="Testtelefoon", confirmed=True)
+
+
+def totp_code(device, offset=0):
+    """The code the app shows now (offset: steps later or earlier), computed from the device's key."""
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift + offset):0{device.digits}d}"
 
 
 def make_guardian(board, pupils=(), user=None, household=None, **kw):
@@ -129,7 +146,8 @@ def add_contact(guardian, kind, value, **kw):
     return ContactDetail.objects.create(guardian=guardian, kind=kind, value=value, **kw)
 
 
-def make_staff(school, role="administratie", **kw):
-    user = make_user(**kw)
+def make_staff(school, role="administratie", *, two_factor=True, **kw):
+    """A staff member with an enrolled authenticator app (two_factor=False: one who has yet to enrol)."""
+    user = make_user(two_factor=two_factor, **kw)
     StaffRole.objects.create(user=user, school=school, role=role)
     return user

@@ -55,7 +55,16 @@ def test_client_ip_ignores_garbage(settings):
     assert client_ip(request) == "10.0.0.5"
 
 
-def test_overlong_username_on_the_admin_login_is_no_server_error(client, cast):
-    # The admin's form does not cap the length; the lockout key does (axes stores at most 255 characters).
+def test_the_admin_login_is_the_portals_own(client, cast):
+    # Operators log in on the portal's login page (its length cap and lockout), then pass the second step.
     response = client.post("/admin/login/", {"username": "a" * 5000, "password": "x"})
+    assert response.status_code == 302
+    assert response["Location"] == "/inloggen/?next=%2Fadmin%2F"
+
+
+@pytest.mark.parametrize("typed", ["\x00", "ouder\x00", "a\x00@example.com"])
+def test_a_nul_character_in_the_login_is_a_refusal_not_a_server_error(client, cast, typed):
+    # Found by the fuzzer on PostgreSQL, which refuses NUL in text.
+    response = log_in(client, typed)
     assert response.status_code == 200
+    assert "_auth_user_id" not in client.session

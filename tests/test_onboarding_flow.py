@@ -63,7 +63,11 @@ def confirm(client, mailbox, email):
     message = mailbox.last(email, subject_contains="Bevestig")
     link = smtp.links(message)[0]
     assert link in smtp.html_body(message)
-    response = client.get(smtp.path_of(link))
+    # Opening the link (as a mail scanner would) confirms nothing; the button on the page does.
+    opened = client.get(smtp.path_of(link))
+    assert opened.status_code == 200
+    assert "Ja, bevestig mijn e-mailadres" in opened.content.decode()
+    response = client.post(smtp.path_of(link))
     assert response.status_code == 200
     assert "E-mailadres bevestigd" in response.content.decode()
     return link
@@ -306,3 +310,17 @@ def test_brute_force_is_locked_out_and_a_reset_link_unlocks(client, cast, mailbo
     page = client.get(smtp.path_of(link), follow=True)
     client.post(page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert log_in(client, "ouder").status_code == 302
+
+
+def test_opening_the_confirmation_link_confirms_nothing_until_the_button(client, cast, family, mailbox):
+    # Mail scanners fetch every link in a message (GET, HEAD): only the button on the page (POST) confirms.
+    ask(client, cast.school, "mark@example.org", "Zoë", "Berg", "02-05-2016")
+    path = smtp.path_of(smtp.links(mailbox.last("mark@example.org"))[0])
+    for _ in range(3):
+        assert client.get(path).status_code == 200
+        assert client.head(path).status_code == 200
+    assert AccountRequest.objects.get().confirmed_at is None
+    assert not mailbox.to(cast.school.admin_email)
+    assert client.put(path).status_code == 405
+    assert client.post(path).status_code == 200
+    assert AccountRequest.objects.get().confirmed_at is not None

@@ -1,5 +1,7 @@
 """The parent's Absenten tab: every absence of one school year, with totals excused and unexcused."""
 
+from django.views.decorators.http import require_safe
+
 from ouderportaal.absences.models import Absence
 from ouderportaal.school.access import parent_page
 from ouderportaal.school.models import SchoolYear
@@ -38,6 +40,7 @@ def totals(absences):
 
 
 @parent_page
+@require_safe
 def absences(request, pupil):
     years = school_years_of(pupil)
     year = chosen_school_year(request, years, default=years[0])  # a child who left: its last year

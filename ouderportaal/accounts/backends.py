@@ -6,7 +6,7 @@ def account_for_login(typed):
     """The account a typed login names: its username (any case, spaces trimmed), else the email address when exactly
     one account has it; None otherwise. Login, lockout and "forgot password" all ask this one question."""
     typed = (typed or "").strip()
-    if not typed:
+    if not typed or "\x00" in typed:  # no account has one, and PostgreSQL refuses NUL in a query
         return None
     User = get_user_model()
     user = User.objects.filter(username__iexact=typed).first()

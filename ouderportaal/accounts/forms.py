@@ -1,7 +1,15 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
+
+from ouderportaal.accounts.lockout import account_throttled, is_locked, record_failure
+
+TOO_MANY_GUESSES = _(
+    "Op dit account zijn de afgelopen minuten te vaak verkeerde wachtwoorden geprobeerd. Probeer het over een kwartier "
+    "opnieuw, of kies een nieuw wachtwoord via ‘Wachtwoord vergeten’."
+)
 
 
 class LoginForm(auth_forms.AuthenticationForm):
@@ -28,6 +36,12 @@ class LoginForm(auth_forms.AuthenticationForm):
         self.fields["password"].label = _("Wachtwoord")
         self.fields["password"].widget = forms.PasswordInput(attrs={"autocomplete": "current-password"})
 
+    def clean(self):
+        # Guesses spread over many addresses: the per-account limit, checked before the password is.
+        if account_throttled(self.request, self.data.get("username", "")[:254]):
+            raise ValidationError(TOO_MANY_GUESSES, code="throttled")
+        return super().clean()
+
 
 class _WeakPasswordErrorsOnTheNewPassword:
     """Django shows "too short" or "too similar to the username" under the confirmation field; a parent looks for
@@ -44,4 +58,17 @@ class SetPasswordForm(_WeakPasswordErrorsOnTheNewPassword, auth_forms.SetPasswor
 
 
 class PasswordChangeForm(_WeakPasswordErrorsOnTheNewPassword, auth_forms.PasswordChangeForm):
-    pass
+    """Django's, with every wrong guess at the current password counted like a failed login."""
+
+    def __init__(self, user, *args, request, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self):
+        if is_locked(self.request, self.user):
+            raise ValidationError(TOO_MANY_GUESSES, code="throttled")
+        try:
+            return super().clean_old_password()
+        except ValidationError:
+            record_failure(self.request, self.user)
+            raise

@@ -2,21 +2,28 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.db.models import Prefetch
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views import i18n as i18n_views
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ouderportaal.accounts.forms import LoginForm, PasswordChangeForm
 from ouderportaal.core.pages import public_page
+from ouderportaal.core.securitylog import event
 from ouderportaal.school.access import parent_page, visible_pupils
 from ouderportaal.school.models import Guardian, Guardianship
 
+form_methods = require_http_methods(["GET", "HEAD", "POST"])
+
 login = public_page(
-    auth_views.LoginView.as_view(
-        template_name="accounts/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
+    form_methods(
+        auth_views.LoginView.as_view(
+            template_name="accounts/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
+        )
     )
 )
 
@@ -32,10 +39,11 @@ class LogoutView(auth_views.LogoutView):
         return response
 
 
-logout = public_page(LogoutView.as_view())
+logout = public_page(require_POST(LogoutView.as_view()))
 
 
 @parent_page
+@require_safe
 def account(request):
     """The logged-in guardian's own data, read-only: changes go through the school's administration."""
     guardian = (
@@ -68,8 +76,18 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("account")
 
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"request": self.request}
+
+    def form_invalid(self, form):
+        # The guesses reached the lockout: this browser is logged out too (axes answers with its lockout page).
+        if getattr(self.request, "axes_locked_out", False):
+            auth_logout(self.request)
+        return super().form_invalid(form)
+
     def form_valid(self, form):
         response = super().form_valid(form)
+        event("password.changed", self.request)
         messages.success(self.request, _("Uw wachtwoord is gewijzigd. Op andere apparaten bent u nu uitgelogd."))
         return response
 
@@ -77,17 +95,18 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return super().get_context_data(**kwargs) | {"section": "account"}
 
 
-password_change = parent_page(PasswordChangeView.as_view())
+password_change = parent_page(form_methods(PasswordChangeView.as_view()))
 
 
 @public_page
+@require_POST
 def set_language(request):
     """Django's language switch, remembered on the account too: mail to this user follows the choice."""
     response = i18n_views.set_language(request)
     language = request.POST.get("language")
     user = request.user
     known = language in dict(settings.LANGUAGES)
-    if request.method == "POST" and user.is_authenticated and known and language != user.language:
+    if user.is_authenticated and known and language != user.language:
         user.language = language
         user.save(update_fields=["language"])
     return response

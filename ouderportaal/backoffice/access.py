@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 
 from ouderportaal.core.pages import STAFF, mark
 from ouderportaal.school.models import Enrolment, Group, Pupil, School, StaffRole
+from ouderportaal.twofactor.policy import second_step
 
 
 def staff_schools(user):
@@ -16,13 +17,17 @@ def staff_schools(user):
 
 
 def staff_page(view):
-    """Login required; anyone without a staff role gets 404. Sets request.staff_schools (a queryset)."""
+    """Login required; anyone without a staff role gets 404; staff who have not passed the second step of the login
+    (two-factor) are sent there first. Sets request.staff_schools (a queryset)."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         request.staff_schools = staff_schools(request.user)
         if not request.staff_schools.exists():
             raise Http404
+        unverified = second_step(request)
+        if unverified is not None:
+            return unverified
         return view(request, *args, **kwargs)
 
     # Personal data: never kept in a browser's or proxy's cache.

@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 
 from ouderportaal.backoffice.access import office_schools, staff_page
 from ouderportaal.backoffice.dashboard import add_dashboard
@@ -17,6 +18,7 @@ from ouderportaal.school.models import StaffRole
 
 
 @staff_page
+@require_safe
 def home(request):
     schools = request.staff_schools.order_by("name")
     pending = dict(
@@ -49,6 +51,7 @@ def _account_requests(request):
 
 
 @staff_page
+@require_safe
 def account_requests(request):
     requests, schools = _account_requests(request)
     pending = list(requests.pending().order_by("confirmed_at"))
@@ -63,6 +66,7 @@ def account_requests(request):
 
 
 @staff_page
+@require_http_methods(["GET", "HEAD", "POST"])
 def account_request(request, public_id):
     requests, _schools = _account_requests(request)
     account_request = get_object_or_404(

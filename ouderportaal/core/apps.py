@@ -8,6 +8,9 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("Logboek en e-mail")
 
+    def ready(self):
+        from ouderportaal.core import securitylog  # noqa: F401 — connects the security log to auth and axes signals
+
 
 class TasksConfig(django_tasks_db.apps.TasksAppConfig):
     """The task queue's results (mail sending) under a Dutch name in the Django admin."""

@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 
 from ouderportaal.core import bulk
 from ouderportaal.core.models import OutgoingMail
+from ouderportaal.core.validators import is_deliverable
 
 log = logging.getLogger(__name__)
 
@@ -289,12 +290,14 @@ def deliver_batch(mail_ids, now=None):
         for start in range(0, len(mail_ids), CLAIM_CHUNK):
             for mail in _claim(mail_ids[start : start + CLAIM_CHUNK], now):
                 try:
+                    if not is_deliverable(mail.to):
+                        raise UndeliverableAddress("no domain name in the address")
                     if connection is None:
                         connection = mailers["default"]
                         connection.open()
                     _send(connection, mail, files, serialised)
                 except Exception as exc:
-                    if not isinstance(exc, SMTPRecipientsRefused):
+                    if not isinstance(exc, SMTPRecipientsRefused | UndeliverableAddress):
                         # The connection may be broken: the next row opens a fresh one.
                         _close_quietly(connection)
                         connection = None
@@ -410,7 +413,13 @@ def _message(mail, files=None):
     return message
 
 
+class UndeliverableAddress(ValueError):
+    pass
+
+
 def _is_permanent(exc):
+    if isinstance(exc, UndeliverableAddress):
+        return True
     # The server refused the address or the message itself (5xx): trying again will not help.
     if isinstance(exc, SMTPRecipientsRefused):
         return all(code >= 500 for code, _message in exc.recipients.values())

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ouderportaal.core.validators import validate_mail_domain
 from ouderportaal.school.models import School
 
 NAME_PUNCTUATION = set(" -'’‘.")
@@ -14,12 +15,33 @@ DATE_FORMATS = ["%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d", "%d%m%Y"]
 OLDEST_BIRTH_YEARS = 25  # no child at a primary school is older
 
 
+APOSTROPHES = set("'’‘")
+# Scripts that one name may mix: Japanese writes kanji with kana.
+SCRIPT_FAMILY = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "KATAKANA-HIRAGANA": "CJK"}
+
+
+def script_of(ch):
+    word = unicodedata.name(ch, "?").split(" ")[0]
+    return SCRIPT_FAMILY.get(word, word)
+
+
 def validate_name(value):
+    """A plausible name (after NFKC, see NameField): letters with their accents, and single spaces, hyphens, points
+    and apostrophes between them, all letters of one script. So 'Van 't Hof', 'Zoë', 'Ἀλέξανδρος' and 'Мария'
+    pass; 'Sаnne' with a Cyrillic а, control characters, symbols and '--' do not."""
     if not any(ch.isalpha() for ch in value) or any(
         not (ch.isalpha() or unicodedata.combining(ch) or ch in NAME_PUNCTUATION) for ch in value
     ):
         raise ValidationError(
             _("Gebruik alleen letters, spaties, koppeltekens, punten en apostroffen."), code="invalid_name"
+        )
+    starts_oddly = not (value[0].isalpha() or value[0] in APOSTROPHES)
+    doubled = any(a == b and a in NAME_PUNCTUATION for a, b in zip(value, value[1:], strict=False))
+    if starts_oddly or doubled:
+        raise ValidationError(_("Controleer de naam: zo ziet een naam er niet uit."), code="implausible_name")
+    if len({script_of(ch) for ch in value if ch.isalpha()}) > 1:
+        raise ValidationError(
+            _("Gebruik letters uit één schrift, zoals u de naam ook op papier schrijft."), code="mixed_script"
         )
 
 
@@ -30,8 +52,9 @@ class NameField(forms.CharField):
         super().__init__(max_length=100, **kwargs)
 
     def to_python(self, value):
+        # NFKC: look-alikes with a plain form (𝔖𝔞𝔫𝔫𝔢, ligatures, full-width letters) become that plain form.
         value = super().to_python(value)
-        return " ".join(unicodedata.normalize("NFC", value).split())
+        return " ".join(unicodedata.normalize("NFKC", value).split())
 
 
 class AccountRequestForm(forms.Form):
@@ -41,6 +64,7 @@ class AccountRequestForm(forms.Form):
     email = forms.EmailField(
         label=_("Uw e-mailadres"),
         max_length=254,
+        validators=[validate_mail_domain],
         help_text=_("Hierheen sturen wij de bevestiging en later uw gebruikersnaam."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )

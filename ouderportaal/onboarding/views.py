@@ -5,18 +5,21 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_safe
 
 from ouderportaal.accounts.forms import SetPasswordForm
 from ouderportaal.accounts.lockout import unlock
 from ouderportaal.core.audit import log_action
 from ouderportaal.core.clientip import client_ip
 from ouderportaal.core.pages import public_page
-from ouderportaal.onboarding import services
+from ouderportaal.core.securitylog import event
+from ouderportaal.onboarding import services, tokens
 from ouderportaal.onboarding.forms import AccountRequestForm, PasswordForgottenForm
 from ouderportaal.school.models import School
 
 
 @public_page
+@require_http_methods(["GET", "HEAD", "POST"])
 def request_account(request):
     schools = School.objects.order_by("name")
     if not schools.exists():
@@ -39,13 +42,19 @@ def request_account(request):
 
 
 @public_page
+@require_safe
 def request_sent(request):
     return render(request, "onboarding/request_sent.html")
 
 
 @public_page
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token):
+    """The link opens a page with a button: mail scanners that fetch every link in a message confirm nothing."""
     try:
+        if request.method != "POST":
+            tokens.read_confirm_token(token)
+            return render(request, "onboarding/confirm.html")
         account_request = services.confirm_account_request(token=token)
     except signing.SignatureExpired:
         # A page for a person who clicked a link in a mail: it explains and offers a new request (status 200).
@@ -56,6 +65,7 @@ def confirm(request, token):
 
 
 @public_page
+@require_http_methods(["GET", "HEAD", "POST"])
 def password_forgotten(request):
     form = PasswordForgottenForm(request.POST or None)
     if form.is_valid():
@@ -66,6 +76,7 @@ def password_forgotten(request):
 
 
 @public_page
+@require_safe
 def password_reset_sent(request):
     return render(request, "onboarding/password_reset_sent.html")
 
@@ -91,13 +102,16 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
         # A parent locked out by failed logins who just proved they own the mailbox may try again at once.
         unlock(user)
         log_action(user, "account.password_set", user, school_id=None)
+        event("password.set", self.request, user=user)
         return response
 
 
 @public_page
+@require_safe
 def password_reset_complete(request):
     return render(request, "onboarding/password_set.html")
 
 
-choose_password = public_page(SetPasswordView.as_view(title=_("Kies uw wachtwoord")))
-reset_password = public_page(SetPasswordView.as_view())
+form_methods = require_http_methods(["GET", "HEAD", "POST"])
+choose_password = public_page(form_methods(SetPasswordView.as_view(title=_("Kies uw wachtwoord"))))
+reset_password = public_page(form_methods(SetPasswordView.as_view()))

@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from ouderportaal.core.pages import public_page
 from ouderportaal.results.calendar import calendar_text, renew_calendar_feed
@@ -66,7 +66,7 @@ def _charts(subjects):
 
 
 @public_page
-@require_GET
+@require_safe
 def level_colours(request):
     """The configurable colours of the level bands (settings.RESULT_LEVEL_COLOURS) as a stylesheet: the strict
     CSP forbids inline styles, and a static file could not follow the settings."""

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.views.decorators.cache import never_cache
 
 from ouderportaal.core.pages import PARENT, mark
+from ouderportaal.core.securitylog import event
 from ouderportaal.school.models import Pupil
 
 
@@ -28,9 +29,13 @@ def parent_page(view):
     @wraps(view)
     def wrapper(request, *args, public_id=None, **kwargs):
         if public_id is not None:
-            kwargs["pupil"] = get_pupil_or_404(
-                request.user, public_id, Pupil.objects.select_related("school", "household")
-            )
+            try:
+                kwargs["pupil"] = get_pupil_or_404(
+                    request.user, public_id, Pupil.objects.select_related("school", "household")
+                )
+            except Http404:
+                event("access.denied", request)  # another family's child, or a made-up address
+                raise
         return view(request, *args, **kwargs)
 
     # Personal data: never kept in a browser's or proxy's cache.

@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from ouderportaal.core.audit import log_action
 from ouderportaal.school.access import parent_page, visible_pupils
@@ -30,6 +31,7 @@ def current_enrolment(pupil, *, with_teachers=False):
 
 
 @parent_page
+@require_safe
 def home(request):
     pupils = list(
         visible_pupils(request.user)
@@ -53,6 +55,7 @@ def home(request):
 
 
 @parent_page
+@require_safe
 def personalia(request, pupil):
     viewer = viewer_guardian(request.user)
     return render_child_page(
@@ -65,6 +68,7 @@ def personalia(request, pupil):
 
 
 @parent_page
+@require_safe
 def medical(request, pupil):
     info = MedicalInfo.objects.filter(pupil=pupil).first()
     log_action(request.user, "pupil.medical.read", pupil)
@@ -72,6 +76,7 @@ def medical(request, pupil):
 
 
 @parent_page
+@require_safe
 def group(request, pupil):
     enrolment = current_enrolment(pupil, with_teachers=True)
     classmates = []
@@ -89,6 +94,7 @@ def group(request, pupil):
 
 
 @parent_page
+@require_safe
 def family(request):
     viewer = viewer_guardian(request.user)
     pupils = list(
@@ -188,6 +194,7 @@ def names_list(names):
 
 
 @parent_page
+@require_safe
 def schools(request):
     schools = School.objects.filter(pupils__in=visible_pupils(request.user)).distinct()
     return render(request, "school/schools.html", {"schools": schools, "section": "school"})

@@ -1,0 +1,40 @@
+"""Idle timeout: a session nobody used for a while ends, sooner for staff (they see every family) than for parents.
+
+SESSION_COOKIE_AGE still caps every session; this ends an unattended one earlier. The last-seen time is written at
+most once a minute, and whether the account is staff is remembered in the session: no extra query per page.
+"""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.utils.translation import gettext as _
+
+from ouderportaal.core.securitylog import event
+
+LAST_SEEN, IS_STAFF = "last_seen", "works_for_school"
+
+
+def works_for_school(user):
+    """Staff of a school or an operator: the accounts that see other families' data."""
+    return user.is_staff or user.is_superuser or user.staff_roles.exists()
+
+
+def idle_timeout(get_response):
+    def middleware(request):
+        if request.user.is_authenticated:
+            session, now = request.session, int(time.time())
+            if IS_STAFF not in session:
+                session[IS_STAFF] = works_for_school(request.user)
+            limit = settings.STAFF_IDLE_TIMEOUT if session[IS_STAFF] else settings.PARENT_IDLE_TIMEOUT
+            last = session.get(LAST_SEEN)
+            if last is not None and now - last > limit:
+                event("session.idle_timeout", request)
+                logout(request)
+                messages.info(request, _("U bent uitgelogd omdat u een tijd niets in het portaal deed."))
+            elif last is None or now - last >= 60:
+                session[LAST_SEEN] = now
+        return get_response(request)
+
+    return middleware
