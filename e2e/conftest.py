@@ -101,3 +101,18 @@ def demo_data(live_server):
     from ouderportaal.demo.build import build_demo
 
     return build_demo()
+
+
+def pass_second_step(page, username):
+    """After a staff login: enter the code the user's authenticator app shows now (computed from the device key)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.factories import totp_code
+
+    page.wait_for_load_state()
+    if "/tweestaps/controle/" not in page.url:
+        return
+    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+    page.get_by_label("Code uit de app, of een herstelcode").fill(totp_code(device))
+    page.get_by_role("button", name="Doorgaan").click()
+    page.wait_for_load_state()

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import DESKTOP, PHONE
+from e2e.conftest import DESKTOP, PHONE, pass_second_step
 from tests import factories as f
 from tests import smtp
 
@@ -61,6 +61,7 @@ def log_in(page, username, password):
     page.get_by_label("Gebruikersnaam of e-mailadres").fill(username)
     page.get_by_label(re.compile(r"^Wachtwoord:?$")).fill(password)
     page.get_by_role("button", name="Inloggen").click()
+    pass_second_step(page, username)
 
 
 @pytest.mark.parametrize("device", ["desktop", "phone"])

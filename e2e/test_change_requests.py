@@ -3,6 +3,8 @@ number; the administration applies one and rejects the other; the parent sees bo
 
 import pytest
 
+from e2e.conftest import pass_second_step
+
 pytestmark = pytest.mark.e2e
 
 
@@ -11,6 +13,7 @@ def log_in(page, username, password):
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
+    pass_second_step(page, username)
     page.wait_for_load_state()
     assert "/inloggen/" not in page.url
 

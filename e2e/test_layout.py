@@ -19,7 +19,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from e2e.conftest import DESKTOP, OUTPUT, PHONE, _context
+from e2e.conftest import DESKTOP, OUTPUT, PHONE, _context, pass_second_step
 from ouderportaal.core.pages import PARENT, STAFF
 from tests.test_url_sweep import ROUTES, fill, page_kind
 
@@ -174,6 +174,7 @@ def log_in(page, username, password):
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
+    pass_second_step(page, username)
     page.wait_for_load_state()
     assert "/inloggen/" not in page.url, f"{username} could not log in"
 

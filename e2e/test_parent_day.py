@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from e2e.conftest import pass_second_step
+
 pytestmark = pytest.mark.e2e
 
 CHILD_TABS = ["Personalia", "Medisch", "Groep", "Absenten", "Toetsen"]
@@ -15,6 +17,7 @@ def log_in(page, username="ouder", password="ouder-demo"):
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
+    pass_second_step(page, username)
     page.wait_for_load_state()
 
 

@@ -252,6 +252,7 @@ def test_query_count_is_the_same_for_one_and_eight_years(client, cast, tests_):
         return len(queries.captured_queries)
 
     add(cast.child1, lib, 2018, "M3", 1, "100.0", "III")
+    count()  # the session's first request also settles the second step and the idle clock
     one = count()
     for i, start in enumerate(range(2018, 2026)):
         for moment, month in (("M", 1), ("E", 6)):

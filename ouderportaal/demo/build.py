@@ -17,6 +17,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ouderportaal.absences.models import Absence
 from ouderportaal.accounts.models import User
@@ -25,6 +26,7 @@ from ouderportaal.demo.calendar import SchoolCalendar
 from ouderportaal.demo.catalogue import (
     BOARD_NAME,
     DEMO_LOGINS,
+    DEMO_TOTP_KEY,
     DEMO_USERNAMES,
     SCHOOL_SPECS,
     DemoDataError,
@@ -53,6 +55,7 @@ from ouderportaal.school.models import (
     StaffRole,
     Teacher,
 )
+from ouderportaal.twofactor.policy import required_for
 
 SCHOOL_FIELDS = ("name", "brin", "street", "postcode", "city", "phone", "email", "admin_email", "website", "director")
 PEOPLE = {
@@ -139,6 +142,7 @@ def build_demo(today=None):
         add_demo_changes(board)
         add_demo_results(board=board, today=today)
 
+        add_demo_authenticators(users.values())
         demo.counts = demo_counts(board, today)
     return demo
 
@@ -149,6 +153,13 @@ def demo_world():
     schools = [School(board=board, **{k: spec[k] for k in SCHOOL_FIELDS}) for spec in SCHOOL_SPECS]
     users = {login.username: User(username=login.username, email=PEOPLE[login.username][2]) for login in DEMO_LOGINS}
     return board, schools, users
+
+
+def add_demo_authenticators(users):
+    """Staff and operators pass a second step: give their demo logins the published demo key (DEMO_TOTP_KEY)."""
+    for user in users:
+        if required_for(user):
+            TOTPDevice.objects.create(user=user, name="Demo", key=DEMO_TOTP_KEY, confirmed=True)
 
 
 def make_users():

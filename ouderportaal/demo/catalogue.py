@@ -25,6 +25,9 @@ DEMO_LOGINS = (
     DemoLogin("admin", "admin-demo", "beheerder: Django-admin (/admin/)"),
 )
 DEMO_USERNAMES = tuple(login.username for login in DEMO_LOGINS)
+# Staff and operators need a second step (two-factor). The demo's logins share one authenticator key, published here
+# so that anyone trying the demo can add it to an app: RFC 6238's test key, base32 GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ.
+DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"
 
 
 class DemoDataError(Exception):

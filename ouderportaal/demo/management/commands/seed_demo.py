@@ -1,13 +1,14 @@
 """manage.py seed_demo [--reset]: the deterministic demo data, then the demo logins (`make demo` prints them)."""
 
 import time
+from base64 import b32encode
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from ouderportaal.demo.build import build_demo, delete_demo, demo_board, foreign_boards, onboarding_example
-from ouderportaal.demo.catalogue import DEMO_LOGINS, SEED, DemoDataError
+from ouderportaal.demo.catalogue import DEMO_LOGINS, DEMO_TOTP_KEY, SEED, DemoDataError
 
 
 class Command(BaseCommand):
@@ -75,6 +76,10 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'gebruikersnaam':<{width_user}}  {'wachtwoord':<{width_password}}  rol")
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.username:<{width_user}}  {login.password:<{width_password}}  {login.role}")
+        self.stdout.write(
+            "  Medewerkers en beheerder: tweede stap met een authenticator-app, sleutel "
+            f"{b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()} (demo; `manage.py demo_code` toont de code van nu)."
+        )
         if onboarding is not None:
             self.stdout.write("")
             self.stdout.write(onboarding.text)
