@@ -1,6 +1,14 @@
 from django.urls import path
 
-from ouderportaal.backoffice import imports, invitation_views, pupil_views, staff_views, views
+from ouderportaal.backoffice import (
+    absence_views,
+    calendar_views,
+    imports,
+    invitation_views,
+    pupil_views,
+    staff_views,
+    views,
+)
 
 app_name = "backoffice"
 urlpatterns = [
@@ -15,4 +23,10 @@ urlpatterns = [
     path("leerlingen/<str:public_id>/medisch/", pupil_views.pupil_medical, name="pupil_medical"),
     path("uitnodigen/", invitation_views.invitations, name="invitations"),
     path("medewerkers/", staff_views.staff, name="staff"),
+    path("ziekmeldingen/", absence_views.morning_list, name="morning_list"),
+    path("verlof/", absence_views.leave_requests, name="leave_requests"),
+    path("verlof/<str:leave_id>/", absence_views.leave_request, name="leave_request"),
+    path("verlof/<str:leave_id>/<str:what>.pdf", absence_views.leave_file, name="leave_file"),
+    path("verzuim/", absence_views.truancy_list, name="truancy"),
+    path("kalender/", calendar_views.school_calendar, name="calendar"),
 ]

@@ -18,7 +18,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from ouderportaal.core.models import OutgoingMail
+from ouderportaal.core.models import OutgoingAttachment, OutgoingMail
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ MAX_ATTEMPTS = 12
 MAX_BACKOFF = timedelta(hours=6)
 
 
-def queue_mail(name, *, to, context=None, language="nl", school_id=None, reply_to=""):
+def queue_mail(name, *, to, context=None, language="nl", school_id=None, reply_to="", attachments=()):
     context = {"site_url": settings.SITE_URL, **(context or {})}
     with translation.override(language):
         subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
@@ -45,6 +45,8 @@ def queue_mail(name, *, to, context=None, language="nl", school_id=None, reply_t
         school_id=school_id,
         message_id=make_msgid(domain=_sender_domain()),
     )
+    for filename, content_type, content in attachments:
+        OutgoingAttachment.objects.create(mail=mail, filename=filename, content_type=content_type, content=content)
     transaction.on_commit(partial(enqueue_delivery, mail.pk))
     return mail
 
@@ -105,6 +107,25 @@ def staff_invitation(*, to, school, username, set_password_url):
 def password_reset(*, to, language, username, reset_url):
     context = {"username": username, "reset_url": reset_url}
     return queue_mail("password-reset", to=to, language=language, context=context)
+
+
+def leave_decision(*, to, language, leave):
+    school = leave.pupil.school
+    context = {"school": school, "leave": leave, "pupil": leave.pupil}
+    letter = (
+        f"besluit-verlof-{leave.pupil.roepnaam.lower()}-{leave.starts_on:%Y%m%d}.pdf",
+        "application/pdf",
+        bytes(leave.letter),
+    )
+    return queue_mail(
+        "leave-decision",
+        to=to,
+        language=language,
+        school_id=school.pk,
+        context=context,
+        reply_to=school.admin_email,
+        attachments=[letter],
+    )
 
 
 def recently_queued(*, to, template, since):
@@ -170,6 +191,8 @@ def _message(mail):
     )
     if mail.body_html:
         message.attach_alternative(mail.body_html, "text/html")
+    for attachment in mail.attachments.all():
+        message.attach(attachment.filename, bytes(attachment.content), attachment.content_type)
     return message
 
 

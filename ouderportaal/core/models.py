@@ -79,3 +79,21 @@ class OutgoingMail(models.Model):
 
     def __str__(self):
         return f"{self.template} → {self.to} ({self.get_status_display()})"
+
+
+class OutgoingAttachment(models.Model):
+    """A file sent with one outbox message (a decision letter as PDF); kept with the message."""
+
+    mail = models.ForeignKey(
+        OutgoingMail, verbose_name=_("bericht"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    filename = models.CharField(_("bestandsnaam"), max_length=200)
+    content_type = models.CharField(_("soort"), max_length=100, default="application/pdf")
+    content = models.BinaryField(_("inhoud"))
+
+    class Meta:
+        verbose_name = _("bijlage")
+        verbose_name_plural = _("bijlagen")
+
+    def __str__(self):
+        return self.filename
