@@ -38,6 +38,9 @@ def report_sick(request):
     if request.POST.get("action") == "better":
         return _report_better(request, children)
     form = SickReportForm(request.POST or None, children=children)
+    wanted = set(request.POST.getlist("pupils"))
+    if not wanted <= set(form.children):
+        raise Http404("Geen eigen kind")  # a child this guardian may not report for: as if it did not exist
     if children and form.is_valid():
         try:
             reports = services.report_sick(
