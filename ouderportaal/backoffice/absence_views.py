@@ -121,6 +121,9 @@ def leave_request(request, leave_id):
     if request.method == "POST":
         if not may_decide:
             raise Http404("Alleen de directeur beslist")
+        if leave.status != LeaveRequest.Status.PENDING:
+            messages.error(request, _("Over deze aanvraag is al besloten."))
+            return redirect("backoffice:leave_request", leave_id=leave.public_id)
         if form.is_valid():
             try:
                 services.decide_leave(
