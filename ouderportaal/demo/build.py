@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils import timezone
 
+from ouderportaal.absences.demo import add_demo_absences
 from ouderportaal.absences.models import Absence
 from ouderportaal.accounts.models import User
 from ouderportaal.demo.calendar import SchoolCalendar
@@ -57,6 +58,7 @@ PEOPLE = {
     "ouder2": ("Mark", "de Vries", "mark.devries@example.net"),
     "ouder3": ("Jeroen", "Bakker", "jeroen.bakker@example.org"),
     "administratie": ("Ingrid", "Hoekstra", "i.hoekstra@demijlpaal.example"),
+    "directeur": ("Marleen", "Visser", "m.visser@demijlpaal.example"),
     "admin": ("Demo", "Beheerder", "beheer@ouderportaal.example"),
 }
 
@@ -132,6 +134,9 @@ def build_demo(today=None):
         demo = _finish(planner, today)
 
         # Other apps add their demo data here, one call each, after everything above exists.
+        add_demo_absences(
+            school=schools[0], parent_children=demo.parent_children, director=users["directeur"], today=today
+        )
 
         demo.counts = demo_counts(board, today)
     return demo
