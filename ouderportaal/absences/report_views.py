@@ -1,5 +1,7 @@
 """The parent's side of sick reports and leave requests."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -71,7 +73,7 @@ def report_sick(request):
     context = {
         "form": form,
         "open_reports": open_reports,
-        "better_form": BetterForm(initial={"back_on": timezone.localdate()}),
+        "better_form": BetterForm(initial={"back_on": timezone.localdate() + timedelta(days=1)}),
     }
     context["section"] = "children"
     return render(request, "absences/report_sick.html", context)
