@@ -217,3 +217,44 @@ def decide_leave(*, leave, acting_user, granted, motivation):
     for address, language in guardian_addresses(pupil):
         emails.leave_decision(to=address, language=language, leave=leave)
     return leave
+
+
+@transaction.atomic
+def record_attendance(*, day, entries, acting_user, school):
+    """Staff record or correct one day's absences: `entries` is [(pupil, part or "", reason, minutes, note)].
+    An empty part removes that day's absence; every change is audited with what it replaced."""
+    why = SchoolCalendar.covering(school, day).why_no_school(day)
+    if why:
+        raise RuleError(why)
+    changed = 0
+    current = {}
+    for absence in Absence.objects.filter(pupil__in=[e[0] for e in entries], date=day):
+        current.setdefault(absence.pupil_id, []).append(absence)
+    for pupil, part, reason, minutes, note in entries:
+        before = current.get(pupil.pk, [])
+        old = [(a.part_of_day, a.reason, a.minutes_late, a.note) for a in before]
+        new = [(part, reason, minutes if part == Absence.PartOfDay.LATE else None, note)] if part else []
+        if old == new:
+            continue
+        Absence.objects.filter(pk__in=[a.pk for a in before]).delete()
+        if part:
+            Absence.objects.create(
+                pupil=pupil,
+                date=day,
+                part_of_day=part,
+                reason=reason,
+                excused=EXCUSED_BY_DEFAULT[reason],
+                minutes_late=new[0][2],
+                note=note,
+            )
+        log_action(
+            acting_user,
+            "pupil.absence.record",
+            pupil,
+            school_id=school.pk,
+            date=str(day),
+            before=[list(map(str, o)) for o in old],
+            after=[list(map(str, n)) for n in new],
+        )
+        changed += 1
+    return changed

@@ -112,7 +112,10 @@ def school_calendar(request):
         "customised": customised,
         "add_form": add_form,
         "region_form": region_form,
-        "first_day": calendar.first_school_day(year.start_year) if calendar.periods else None,
+        # The summer holiday before the year belongs to the previous school year's table.
+        "first_day": SchoolCalendar(school, [year.start_year - 1, year.start_year]).first_school_day(year.start_year)
+        if calendar.periods
+        else None,
         "section": "backoffice",
     }
     return render(request, "backoffice/calendar.html", context)

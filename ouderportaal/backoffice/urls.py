@@ -9,6 +9,7 @@ from ouderportaal.backoffice import (
     staff_views,
     views,
 )
+from ouderportaal.backoffice import absence_views, attendance_views, calendar_views, imports, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -24,6 +25,7 @@ urlpatterns = [
     path("uitnodigen/", invitation_views.invitations, name="invitations"),
     path("medewerkers/", staff_views.staff, name="staff"),
     path("ziekmeldingen/", absence_views.morning_list, name="morning_list"),
+    path("absenties/", attendance_views.attendance, name="attendance"),
     path("verlof/", absence_views.leave_requests, name="leave_requests"),
     path("verlof/<str:leave_id>/", absence_views.leave_request, name="leave_request"),
     path("verlof/<str:leave_id>/<str:what>.pdf", absence_views.leave_file, name="leave_file"),
