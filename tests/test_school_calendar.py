@@ -124,3 +124,9 @@ def test_bad_calendar_input_writes_nothing(client, cast):
 def test_teachers_do_not_edit_the_calendar(client, cast):
     client.force_login(f.make_staff(cast.school, role="leerkracht"))
     assert client.get("/beheer/kalender/").status_code == 404
+
+
+def test_a_year_beyond_the_tables_still_knows_its_public_holidays():
+    cal = calendar("midden", 2035)
+    assert [p.name for p in cal.periods] == ["Tweede Paasdag", "Koningsdag", "Hemelvaartsdag", "Tweede Pinksterdag"]
+    assert cal.is_school_day(date(2035, 10, 15))

@@ -15,6 +15,7 @@ from ouderportaal.backoffice.access import office_schools, staff_page
 from ouderportaal.core.audit import log_action
 from ouderportaal.school.models import SchoolYear
 from ouderportaal.school.pages import current_start_year
+from ouderportaal.schoolcalendar import national
 from ouderportaal.schoolcalendar.calendar import SchoolCalendar, take_over_defaults
 from ouderportaal.schoolcalendar.models import CalendarSettings, DayOff
 
@@ -110,6 +111,7 @@ def school_calendar(request):
         "years": [SchoolYear(start_year=y) for y in years],
         "periods": calendar.periods,
         "customised": customised,
+        "national_known": year.start_year in national.SCHOOL_HOLIDAYS,
         "add_form": add_form,
         "region_form": region_form,
         # The summer holiday before the year belongs to the previous school year's table.

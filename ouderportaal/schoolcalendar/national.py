@@ -155,8 +155,7 @@ def public_holidays(start_year):
 
 
 def defaults(start_year, region):
-    """[(name, first day, last day, is_holiday)] for one school year and region; [] when the table lacks the year."""
+    """[(name, first day, last day)] for one school year and region: the school holidays (when the table has the
+    year) and the public holidays (always: they follow from the date of Easter)."""
     holidays = [(name, *dates[region]) for name, dates in SCHOOL_HOLIDAYS.get(start_year, [])]
-    if not holidays:
-        return []
     return holidays + [(name, day, day) for name, day in public_holidays(start_year)]
