@@ -16,6 +16,7 @@ PAGES = [
     ("/beheer/verlof/", "Verlofaanvragen"),
     ("/beheer/verzuim/", "Verzuim melden bij DUO"),
     ("/beheer/kalender/", "Schoolkalender"),
+    ("/beheer/absenties/instellingen/", "Instellingen absenties"),
 ]
 
 

@@ -190,3 +190,17 @@ def test_staff_of_another_school_never_see_the_request(client, cast, director):
     assert (
         client.post(f"/beheer/verlof/{leave.public_id}/", {"decision": "grant", "motivation": "x"}).status_code == 404
     )
+
+
+def test_the_letter_carries_the_schools_logo_when_set(parent_client, cast, director):
+    from ouderportaal.absences import services
+    from ouderportaal.absences.models import AttendanceSettings
+    from tests.test_absence_settings import png
+
+    AttendanceSettings.objects.create(school=cast.school, logo=png())
+    days = school_days_from(cast.school, timezone.localdate() + timedelta(days=30), 1)
+    ask(parent_client, cast.child1, days[0], days[0])
+    leave = services.decide_leave(
+        leave=LeaveRequest.objects.get(), acting_user=director, granted=True, motivation="Akkoord"
+    )
+    assert len(PdfReader(io.BytesIO(bytes(leave.letter))).pages[0].images) == 1

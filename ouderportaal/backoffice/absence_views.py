@@ -9,6 +9,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -157,7 +158,9 @@ def leave_file(request, leave_id, what):
     if what not in ("verklaring", "besluit") or content is None:
         raise Http404("Geen bestand")
     response = HttpResponse(bytes(content), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{what}-{leave.pupil.roepnaam.lower()}.pdf"'
+    # The statement is a parent's upload: downloaded, never shown inside our pages' origin.
+    disposition = "attachment" if what == "verklaring" else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{what}-{slugify(leave.pupil.roepnaam)}.pdf"'
     return response
 
 

@@ -10,6 +10,14 @@ from ouderportaal.backoffice import (
     views,
 )
 from ouderportaal.backoffice import absence_views, attendance_views, calendar_views, imports, views
+from ouderportaal.backoffice import (
+    absence_settings_views,
+    absence_views,
+    attendance_views,
+    calendar_views,
+    imports,
+    views,
+)
 
 app_name = "backoffice"
 urlpatterns = [
@@ -31,4 +39,5 @@ urlpatterns = [
     path("verlof/<str:leave_id>/<str:what>.pdf", absence_views.leave_file, name="leave_file"),
     path("verzuim/", absence_views.truancy_list, name="truancy"),
     path("kalender/", calendar_views.school_calendar, name="calendar"),
+    path("absenties/instellingen/", absence_settings_views.absence_settings, name="absence_settings"),
 ]
