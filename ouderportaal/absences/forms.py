@@ -45,6 +45,8 @@ class SickReportForm(forms.Form):
         self.children = {child.public_id: child for child in children}
         self.fields["pupils"].choices = [(child.public_id, child.roepnaam) for child in children]
         self.fields["starts_on"].initial = timezone.localdate()
+        if len(children) == 1:
+            self.fields["pupils"].initial = [children[0].public_id]
 
     def clean_pupils(self):
         return [self.children[public_id] for public_id in self.cleaned_data["pupils"]]
