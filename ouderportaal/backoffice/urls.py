@@ -1,21 +1,14 @@
 from django.urls import path
 
 from ouderportaal.backoffice import (
-    absence_views,
-    calendar_views,
-    imports,
-    invitation_views,
-    pupil_views,
-    staff_views,
-    views,
-)
-from ouderportaal.backoffice import absence_views, attendance_views, calendar_views, imports, views
-from ouderportaal.backoffice import (
     absence_settings_views,
     absence_views,
     attendance_views,
     calendar_views,
     imports,
+    invitation_views,
+    pupil_views,
+    staff_views,
     views,
 )
 
