@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test venv lint bench bench-imports cluster clean messages
+.PHONY: demo test venv lint bench bench-imports bench-mail cluster clean messages
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
@@ -44,6 +44,10 @@ cluster: venv
 # The import pipeline at board scale; PG_URL (a database it may empty) adds the PostgreSQL run.
 bench-imports: venv
 	$(PY) bench/imports.py $(if $(PG_URL),--postgres $(PG_URL))
+
+# A letter to 10,000 guardians: seconds to queue, one worker's mails/s beside a plain smtplib loop (bench/mail.py).
+bench-mail: venv
+	$(PY) bench/mail.py
 
 lint: venv
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

@@ -200,6 +200,8 @@ def test_every_page_fits_the_screen(width, browser, live_server, demo_data):
         page = context.new_page()
         log_in(page, username, password)
         for route, path in pages[kind]:
+            if "<str:attachment_id>" in route:  # a file download (letter attachments), not a page
+                continue
             response = page.goto(path)
             if response.status == 405:  # an action without a page of its own (POST only)
                 continue

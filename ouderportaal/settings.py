@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "ouderportaal.results",
     "ouderportaal.imports",
     "ouderportaal.onboarding",
+    "ouderportaal.letters",
+    "ouderportaal.changes",
     "ouderportaal.backoffice",
     "ouderportaal.demo",
     "django.contrib.admin",
@@ -75,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "ouderportaal.school.context_processors.guardian_link",
                 "ouderportaal.backoffice.context_processors.staff_link",
+                "ouderportaal.backoffice.context_processors.pending_changes",
             ],
         },
     },
@@ -86,8 +89,12 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the task worker write while the web process reads.
-    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
+    # WAL lets the task worker write while the web process reads. synchronous=NORMAL is SQLite's advice for WAL: a
+    # commit survives a killed process (not a power cut) without an fsync each; the mail worker commits per mail.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Prepared statements: psycopg prepares a query after it has run twice on a connection (−14 % page time).
@@ -199,6 +206,21 @@ WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MAILERS = {"default": mailer_from_url(env("EMAIL_URL", "console://" if DEBUG else "smtp://localhost:25"))}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Ouderportaal <noreply@ouderportaal.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A worker's claim on an outbox row expires after this many seconds: a worker killed mid-send leaves its rows to
+# be picked up again (each keeps its Message-ID, so a receiving server can spot the rare double).
+MAIL_CLAIM_TIMEOUT = int(env("MAIL_CLAIM_TIMEOUT", "600"))
+# Mails sent over one SMTP connection by one task.
+MAIL_BATCH_SIZE = int(env("MAIL_BATCH_SIZE", "100"))
+
+# Uploaded files (letter attachments) go through Django's storage API; STORAGES["default"] may name any backend.
+MEDIA_ROOT = env("MEDIA_ROOT", str(BASE_DIR / "media"))
+MEDIA_URL = "/media/"  # never served directly: attachments go through a view that checks who asks
+# Letters: which StaffRole roles may write and send them, attachment limits, and when an unread letter counts as
+# "not reached" on the delivery page.
+LETTER_SENDER_ROLES = env_list("LETTER_SENDER_ROLES", "directeur,administratie")
+LETTER_MAX_ATTACHMENTS = int(env("LETTER_MAX_ATTACHMENTS", "5"))
+LETTER_MAX_ATTACHMENT_BYTES = int(env("LETTER_MAX_ATTACHMENT_MB", "10")) * 1024 * 1024
+LETTER_UNREAD_DAYS = int(env("LETTER_UNREAD_DAYS", "7"))
 
 # Mail and imports run in the database-backed task worker (`manage.py db_worker`); no broker needed.
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}

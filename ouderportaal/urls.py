@@ -14,4 +14,6 @@ urlpatterns = [
     path("", include("ouderportaal.school.urls")),
     path("", include("ouderportaal.absences.urls")),
     path("", include("ouderportaal.results.urls")),
+    path("", include("ouderportaal.letters.urls")),
+    path("", include("ouderportaal.changes.urls")),
 ]

@@ -133,4 +133,5 @@ def test_query_counts(cast, client, django_assert_num_queries, count):
         client.get(reverse("backoffice:import_run", args=[run.pk]))
 
 
-QUERIES = {"list": 9, "run": 6}
+# +1 on every staff page since the menu counts pending change requests (issue 7).
+QUERIES = {"list": 10, "run": 7}

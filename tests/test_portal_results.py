@@ -59,16 +59,25 @@ def results_page(client, pupil, query=""):
 def test_shows_normed_results_with_level_colour_and_legend(parent_client, cast, results):
     html = results_page(parent_client, cast.child1)
     assert "Rekenen-Wiskunde LiB" in html and "187,5" in html and "M5" in html
-    assert '<span class="level level-III">III+</span>' in html
-    assert '<span class="level level-B">B</span>' in html
+    assert (
+        'class="level level-III" popovertarget="niveau-IV-IIIplus"><span class="visually-hidden">Niveau </span>III+'
+        in html
+    )
+    assert 'class="level level-B" popovertarget="niveau-AE-B"' in html
     assert "Niveaus I–V" in html and "Niveaus A–E" in html
+    # The meaning, in a popover opened by a tap on the level.
+    assert 'id="niveau-IV-IIIplus" popover' in html
+    assert "III+: hoort bij de 20% leerlingen die rond het landelijk gemiddelde scoren, in de bovenste helft" in html
+    assert "B: hoort bij de 25% leerlingen die net boven het landelijk gemiddelde scoren." in html
     assert 'href="/niveaukleuren.css?v=' in html
 
 
 def test_method_tests_are_hidden(parent_client, cast, results):
     assert "Blok 3 methodetoets" not in results_page(parent_client, cast.child1)
     response = parent_client.get(f"/kind/{cast.child1.public_id}/toetsen/")
-    assert [r.assessment.nationally_normed for r in response.context["results"]] == [True, True]
+    shown = [cell for row in response.context["table"].rows for cell in row["cells"] if cell]
+    assert sorted(r.assessment.name for r in shown) == ["Rekenen-Wiskunde LiB", "Spelling oud"]
+    assert all(row["result"].assessment.nationally_normed for s in response.context["subjects"] for row in s.rows)
 
 
 def test_other_child_results_not_shown(parent_client, cast, results):
@@ -143,9 +152,10 @@ def test_earlier_school_year(parent_client, cast, results):
         taken_on=earlier.starts_on + datetime.timedelta(days=300),
         level="II",
     )
-    assert "E4" not in results_page(parent_client, cast.child1)
-    html = results_page(parent_client, cast.child1, f"?schooljaar={earlier}")
-    assert "E4" in html and "level-II" in html and "M5" not in html
+    table = parent_client.get(f"/kind/{cast.child1.public_id}/toetsen/").context["table"]
+    assert table.columns == ["M5"]
+    table = parent_client.get(f"/kind/{cast.child1.public_id}/toetsen/?schooljaar={earlier}").context["table"]
+    assert table.columns == ["E4"] and table.rows[0]["cells"][0].level == "II"
 
 
 @pytest.mark.parametrize("value", ["abc", "1900-1901", "2025-2025", ""])
@@ -182,7 +192,7 @@ def test_legend_in_english(client, cast, results):
     client.force_login(cast.parent)
     client.post("/i18n/setlang/", {"language": "en"})
     html = results_page(client, cast.child1)
-    assert "Levels I–V" in html and "highest-scoring pupils" in html and "School year" in html
+    assert "Levels I–V" in html and "highest 20%" in html and "School year" in html
 
 
 def test_opens_on_latest_year_with_results_when_this_year_has_none(parent_client, cast, results):

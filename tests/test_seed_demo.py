@@ -227,8 +227,9 @@ def test_results(demo):
 @pytest.mark.django_db
 def test_future_closure(demo):
     now = timezone.now()
-    closure = ResultsClosure.objects.get(school=demo.schools[0])
+    closure = demo.closure
     assert closure.starts_at > now and closure.ends_at > closure.starts_at
+    assert ResultsClosure.objects.filter(school=demo.schools[0], ends_at__lt=now).exists()
     assert not ResultsClosure.objects.active().exists()
 
 

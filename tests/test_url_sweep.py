@@ -12,6 +12,7 @@ URL arguments are filled from URL_KWARGS (by name) or ROUTE_KWARGS (by route, wh
 a new argument name fails the sweep until it is added there.
 """
 
+import datetime
 import re
 
 import pytest
@@ -32,7 +33,18 @@ URL_KWARGS = {
     "token": lambda c: "ongeldig-token",
     "uidb64": lambda c: "MQ",
     "run_id": lambda c: _import_run(c),
+    # A letter sent to child1's group (parent and coparent), with one PDF.
+    "letter_id": lambda c: _letter(c).public_id,
+    "attachment_id": lambda c: _letter(c).attachments.get().public_id,
+    "change_id": lambda c: _change_request(c),
+    "closure_id": lambda c: _closure(c),
 }
+
+
+def _letter(c):
+    from tests.letter_factories import cast_letter
+
+    return cast_letter(c)
 
 
 def _import_run(c):
@@ -40,6 +52,30 @@ def _import_run(c):
 
     run = ImportRun.objects.create(school=c.school, source=ImportRun.Source.ABSENCES, file_name="absenties.csv")
     return run.pk
+
+
+def _change_request(c):
+    """A pending proposal by the parent about child1 (school A)."""
+    from ouderportaal.changes.services import propose_change
+
+    change = propose_change(
+        acting_user=c.parent,
+        guardian=c.guardian,
+        section="personal",
+        changes={"roepnaam": (c.child1.roepnaam, "Sannie")},
+        school=c.school,
+        pupil=c.child1,
+    )
+    return change.public_id
+
+
+def _closure(c):
+    from ouderportaal.results.models import ResultsClosure
+
+    starts = timezone.now() + datetime.timedelta(days=30)
+    return ResultsClosure.objects.create(
+        school=c.school, starts_at=starts, ends_at=starts + datetime.timedelta(days=7)
+    ).pk
 
 
 def _account_request(c):

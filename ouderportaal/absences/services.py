@@ -3,8 +3,11 @@ rules, write the records and the audit row, and queue mail, in one transaction."
 
 from datetime import timedelta
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ouderportaal.absences import leave_rules, letters
@@ -18,7 +21,7 @@ from ouderportaal.absences.models import (
 )
 from ouderportaal.core import emails
 from ouderportaal.core.audit import log_action
-from ouderportaal.school.models import Guardianship
+from ouderportaal.school.models import Guardianship, new_public_id
 from ouderportaal.schoolcalendar.calendar import SchoolCalendar
 
 
@@ -214,9 +217,22 @@ def decide_leave(*, leave, acting_user, granted, motivation):
     log_action(
         acting_user, "pupil.leave.decide", leave, school_id=pupil.school_id, status=leave.status, motivation=motivation
     )
-    for address, language in guardian_addresses(pupil):
-        emails.leave_decision(to=address, language=language, leave=leave)
+    addresses = guardian_addresses(pupil)
+    if addresses:
+        letter = _store_letter(leave)
+        for address, language in addresses:
+            emails.leave_decision(to=address, language=language, leave=leave, letter=letter)
     return leave
+
+
+def _store_letter(leave):
+    """The decision letter as a file in default storage, where the outbox reads its attachments when sending; one
+    file for all the guardians' mails. The stored name is random, never the pupil's name."""
+    path = default_storage.save(
+        f"leave-letters/{leave.pupil.school_id}/{new_public_id()}.pdf", ContentFile(bytes(leave.letter))
+    )
+    filename = f"besluit-verlof-{slugify(leave.pupil.roepnaam)}-{leave.starts_on:%Y%m%d}.pdf"
+    return {"path": path, "filename": filename, "content_type": "application/pdf"}
 
 
 @transaction.atomic

@@ -90,6 +90,47 @@ class StaffRoleForm(forms.Form):
         self.fields["school"].queryset = schools
 
 
+class ChangeDecisionForm(forms.Form):
+    """Per changed field: apply or reject; a field changed since the proposal (a conflict) offers "overwrite"
+    instead of "apply" and has no default, so it is never applied without an explicit choice."""
+
+    note = forms.CharField(
+        label=_("Toelichting voor de ouder (optioneel)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, fields, conflicting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.change_fields = fields
+        for field in fields:
+            conflict = field.key in conflicting
+            choices = [
+                ("overwrite" if conflict else "apply", _("toch overschrijven") if conflict else _("verwerken")),
+                ("reject", _("afwijzen")),
+            ]
+            self.fields[f"field_{field.pk}"] = forms.ChoiceField(
+                label=field.key,
+                choices=choices,
+                widget=forms.RadioSelect,
+                initial=None if conflict else "apply",
+                error_messages={"required": _("Kies: overschrijven of afwijzen.")},
+            )
+
+    def decisions(self):
+        return {field.pk: self.cleaned_data[f"field_{field.pk}"] for field in self.change_fields}
+
+
+class ChangeRejectForm(forms.Form):
+    note = forms.CharField(
+        label=_("Reden (staat in de e-mail aan de ouder)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Schrijf een reden: de ouder krijgt die te lezen.")},
+    )
+
+
 class LeaveDecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Besluit"),

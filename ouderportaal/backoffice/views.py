@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ouderportaal.backoffice.access import office_schools, staff_page
 from ouderportaal.backoffice.dashboard import add_dashboard
 from ouderportaal.backoffice.forms import ApproveForm, RejectForm
+from ouderportaal.letters.access import sender_schools
 from ouderportaal.onboarding import services
 from ouderportaal.onboarding.matching import match_request, match_requests
 from ouderportaal.onboarding.models import AccountRequest
@@ -35,6 +36,7 @@ def home(request):
     ]
     add_dashboard(rows, request.user)
     context = {"rows": rows, "office": bool(office), "director": any(r["director"] for r in rows)}
+    context["letters"] = sender_schools(request.user).exists()
     return render(request, "backoffice/home.html", context)
 
 

@@ -4,21 +4,27 @@
 Each message has three templates: templates/emails/<name>-subject.txt, -body.txt and -body.html.
 """
 
+import contextlib
+import email.policy
 import logging
+import secrets
 from datetime import timedelta
 from email.utils import parseaddr
 from functools import partial
-from smtplib import SMTPRecipientsRefused
+from smtplib import SMTPRecipientsRefused, SMTPResponseException
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, make_msgid
-from django.core.mail.backends import console
+from django.core.files.storage import default_storage
+from django.core.mail import EmailMultiAlternatives, mailers, make_msgid
+from django.core.mail.backends import console, smtp
+from django.db import connection as db
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from ouderportaal.core.models import OutgoingAttachment, OutgoingMail
+from ouderportaal.core import bulk
+from ouderportaal.core.models import OutgoingMail
 
 log = logging.getLogger(__name__)
 
@@ -28,27 +34,94 @@ MAX_ATTEMPTS = 12
 MAX_BACKOFF = timedelta(hours=6)
 
 
-def queue_mail(name, *, to, context=None, language="nl", school_id=None, reply_to="", attachments=()):
+def render_mail(name, *, context=None, language="nl"):
+    """(subject, text body, HTML body) of a message in one language."""
     context = {"site_url": settings.SITE_URL, **(context or {})}
     with translation.override(language):
         subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
         body_text = render_to_string(f"emails/{name}-body.txt", context)
         body_html = render_to_string(f"emails/{name}-body.html", context)
+    return subject[:255], body_text, body_html
+
+
+def queue_mail(name, *, to, context=None, language="nl", school_id=None, reply_to="", attachments=()):
+    subject, body_text, body_html = render_mail(name, context=context, language=language)
     mail = OutgoingMail.objects.create(
         template=name,
         language=language,
         to=to,
         reply_to=reply_to or "",
-        subject=subject[:255],
+        subject=subject,
         body_text=body_text,
         body_html=body_html,
         school_id=school_id,
         message_id=make_msgid(domain=_sender_domain()),
+        attachments=list(attachments),
     )
-    for filename, content_type, content in attachments:
-        OutgoingAttachment.objects.create(mail=mail, filename=filename, content_type=content_type, content=content)
     transaction.on_commit(partial(enqueue_delivery, mail.pk))
     return mail
+
+
+def queue_mass_mail(name, *, recipients, context=None, school_id=None, reply_to="", attachments=()):
+    """One outbox row per (address, language) in `recipients`, the same message for all: rendered once per language
+    and written in a few multi-row INSERTs (core/bulk.py). On commit the rows go to the worker in batches of
+    MAIL_BATCH_SIZE, each batch sent over one SMTP connection. Returns the new rows' ids, in the order of
+    `recipients`."""
+    now = timezone.now()
+    domain = _sender_domain()
+    columns = list(_MASS_COLUMNS)
+    shared = {}
+    rows = []
+    for to, language in recipients:
+        if language not in shared:
+            subject, body_text, body_html = render_mail(name, context=context, language=language)
+            values = {
+                "created_at": now,
+                "template": name,
+                "language": language,
+                "reply_to": reply_to or "",
+                "subject": subject,
+                "body_text": body_text,
+                "body_html": body_html,
+                "school_id": school_id,
+                "status": OutgoingMail.Status.QUEUED,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "claimed_at": None,
+                "claim_token": "",
+                "sent_at": None,
+                "last_error": "",
+                "attachments": list(attachments),
+            }
+            adapted = bulk.adapt(OutgoingMail, values)
+            shared[language] = tuple(adapted[c] for c in columns[2:])
+        rows.append((to, make_msgid(domain=domain), *shared[language]))
+    ids = bulk.insert_rows(OutgoingMail, columns, rows, returning=True)
+    transaction.on_commit(partial(enqueue_batches, ids))
+    return ids
+
+
+# The columns of a mass mail's rows: the two that differ per row first, then the ones all rows share.
+_MASS_COLUMNS = (
+    "to",
+    "message_id",
+    "created_at",
+    "template",
+    "language",
+    "reply_to",
+    "subject",
+    "body_text",
+    "body_html",
+    "school_id",
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "claimed_at",
+    "claim_token",
+    "sent_at",
+    "last_error",
+    "attachments",
+)
 
 
 # One function per message; the view or service passes what the templates need.
@@ -109,14 +182,51 @@ def password_reset(*, to, language, username, reset_url):
     return queue_mail("password-reset", to=to, language=language, context=context)
 
 
-def leave_decision(*, to, language, leave):
+def change_request_new(*, to, school, subject_name, section, review_url):
+    # To the school's administration, in the board's language: who and which section, never the values.
+    context = {"school": school, "subject_name": subject_name, "section": section, "review_url": review_url}
+    return queue_mail(
+        "change-request-new", to=to, language=settings.LANGUAGE_CODE, school_id=school.pk, context=context
+    )
+
+
+def change_request_decided(*, to, language, school, subject_name, section, status, applied, rejected, note, page_url):
+    context = {
+        "school": school,
+        "subject_name": subject_name,
+        "section": section,
+        "status": status,
+        "applied": applied,
+        "rejected": rejected,
+        "note": note,
+        "page_url": page_url,
+    }
+    return queue_mail(
+        "change-request-decided",
+        to=to,
+        language=language,
+        school_id=school.pk,
+        context=context,
+        reply_to=school.admin_email,
+    )
+
+
+def confirmation_reminder(*, to, language, school, children, portal_url):
+    context = {"school": school, "children": children, "portal_url": portal_url}
+    return queue_mail(
+        "confirmation-reminder",
+        to=to,
+        language=language,
+        school_id=school.pk,
+        context=context,
+        reply_to=school.admin_email,
+    )
+
+
+def leave_decision(*, to, language, leave, letter):
+    # `letter`: the decision PDF in default storage, as one entry of OutgoingMail.attachments.
     school = leave.pupil.school
     context = {"school": school, "leave": leave, "pupil": leave.pupil}
-    letter = (
-        f"besluit-verlof-{leave.pupil.roepnaam.lower()}-{leave.starts_on:%Y%m%d}.pdf",
-        "application/pdf",
-        bytes(leave.letter),
-    )
     return queue_mail(
         "leave-decision",
         to=to,
@@ -147,39 +257,154 @@ def enqueue_delivery(mail_id, run_after=None):
     task.enqueue(mail_id)
 
 
-def deliver(mail_id, now=None):
-    """Send one outbox row if it is due; returns True when the mail server accepted it."""
-    now = now or timezone.now()
-    claimed = (
-        OutgoingMail.objects.due(now)
-        .filter(pk=mail_id)
-        .update(status=OutgoingMail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    )
-    if not claimed:
-        return False  # sent, being sent by another worker, or not due yet
-    mail = OutgoingMail.objects.get(pk=mail_id)
-    try:
-        _message(mail).send(using="default")
-    except Exception as exc:
-        _record_failure(mail, exc)
+def enqueue_batch(mail_ids):
+    from ouderportaal.core.tasks import send_outgoing_mail_batch
+
+    send_outgoing_mail_batch.enqueue(list(mail_ids))
+
+
+def enqueue_batches(mail_ids):
+    """One task per MAIL_BATCH_SIZE rows, all queued in one transaction (one commit, not one per task)."""
+    size = settings.MAIL_BATCH_SIZE
+    with transaction.atomic():
+        for start in range(0, len(mail_ids), size):
+            enqueue_batch(mail_ids[start : start + size])
+
+
+def schedule_batch_check(mail_ids, now=None):
+    """Ask the worker to look at these rows again once a claim on them would have expired: if the worker sending
+    them is killed, the next worker (or this one, restarted) sends what is left. Returns False without a backend
+    that can wait (the immediate backend in tests; `send_queued_mail` is the safety net there)."""
+    from ouderportaal.core.tasks import send_outgoing_mail_batch
+
+    if not send_outgoing_mail_batch.get_backend().supports_defer:
         return False
-    OutgoingMail.objects.filter(pk=mail.pk, status=OutgoingMail.Status.SENDING).update(
-        status=OutgoingMail.Status.SENT, sent_at=timezone.now(), last_error=""
-    )
+    run_after = (now or timezone.now()) + timedelta(seconds=settings.MAIL_CLAIM_TIMEOUT + 1)
+    send_outgoing_mail_batch.using(run_after=run_after).enqueue(list(mail_ids), check_later=False)
     return True
 
 
+def deliver(mail_id, now=None):
+    """Send one outbox row if it is due; returns True when the mail server accepted it."""
+    return deliver_batch([mail_id], now) == 1
+
+
+def deliver_batch(mail_ids, now=None):
+    """Send the rows of `mail_ids` that are due over one connection to the mail server; returns the number sent.
+
+    Rows are claimed a few at a time (one conditional UPDATE per CLAIM_CHUNK rows) and each is marked sent just after
+    the server accepted it, so a worker killed mid-batch leaves at most CLAIM_CHUNK rows claimed (sent again when the
+    claim expires; only the one in flight can have gone out already) and the rest untouched and due.
+    """
+    connection = None
+    files = {}  # attachments are read from storage once per batch
+    serialised = {}  # a mass mail is serialised once per batch (see _send)
+    sent = 0
+    try:
+        for start in range(0, len(mail_ids), CLAIM_CHUNK):
+            for mail in _claim(mail_ids[start : start + CLAIM_CHUNK], now):
+                try:
+                    if connection is None:
+                        connection = mailers["default"]
+                        connection.open()
+                    _send(connection, mail, files, serialised)
+                except Exception as exc:
+                    if not isinstance(exc, SMTPRecipientsRefused):
+                        # The connection may be broken: the next row opens a fresh one.
+                        _close_quietly(connection)
+                        connection = None
+                    _record_failure(mail, exc)
+                    continue
+                _mark_sent(mail)
+                sent += 1
+    finally:
+        _close_quietly(connection)
+    return sent
+
+
+CLAIM_CHUNK = 10
+
+# Stand-ins for the two headers in which the mails of one mass mail differ.
+_TO = "to-placeholder@ouderportaal.invalid"
+_MESSAGE_ID = "<message-id-placeholder@ouderportaal.invalid>"
+
+
+def _send(connection, mail, files, serialised):
+    """Send one row. Over SMTP, the mails of a mass mail differ only in To and Message-ID: the MIME message is built
+    once per batch (building it costs three times the SMTP conversation) and those two headers are swapped in."""
+    if not isinstance(connection, smtp.EmailBackend) or not mail.to.isascii() or "\n" in mail.to or "\r" in mail.to:
+        connection.send_messages([_message(mail, files)])
+        return
+    key = (mail.subject, mail.body_text, mail.body_html, mail.reply_to, mail.language, repr(mail.attachments))
+    if key not in serialised:
+        template = _message(mail, files)
+        template.to = [_TO]
+        template.extra_headers["Message-ID"] = _MESSAGE_ID
+        raw = template.message(policy=email.policy.SMTP).as_bytes()
+        assert raw.count(_TO.encode()) == 1 and raw.count(_MESSAGE_ID.encode()) == 1
+        serialised[key] = raw
+    raw = (
+        serialised[key]
+        .replace(_TO.encode(), mail.to.encode(), 1)
+        .replace(_MESSAGE_ID.encode(), mail.message_id.encode(), 1)
+    )
+    sender = connection.prep_address(settings.DEFAULT_FROM_EMAIL)
+    connection.connection.sendmail(sender, [connection.prep_address(mail.to)], raw)
+
+
+def _claim(mail_ids, now=None):
+    """Claim the due rows among `mail_ids` with one conditional UPDATE; returns the rows this claim got."""
+    token = secrets.token_hex(16)
+    claimed = (
+        OutgoingMail.objects.due(now or timezone.now())
+        .filter(pk__in=mail_ids)
+        .update(
+            status=OutgoingMail.Status.SENDING,
+            claimed_at=timezone.now(),
+            claim_token=token,
+            attempts=F("attempts") + 1,
+        )
+    )
+    if not claimed:
+        return []  # sent, being sent by another worker, or not due yet
+    return list(OutgoingMail.objects.filter(claim_token=token).order_by("pk"))
+
+
+def _mark_sent(mail):
+    with transaction.atomic():
+        if db.vendor == "postgresql":
+            # Without waiting for the disk: a killed worker loses nothing (the server has the commit); only a crash
+            # of PostgreSQL itself could forget the last fraction of a second, and those mails would go again with
+            # their own Message-ID. Waiting for the disk per mail cost most of a worker's time.
+            with db.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        OutgoingMail.objects.filter(pk=mail.pk, status=OutgoingMail.Status.SENDING).update(
+            status=OutgoingMail.Status.SENT, sent_at=timezone.now(), last_error=""
+        )
+
+
+def _close_quietly(connection):
+    if connection is None:
+        return
+    # A connection that is already gone cannot be closed politely.
+    with contextlib.suppress(Exception):
+        connection.close()
+
+
 def send_due_mail(now=None):
-    """Deliver every row that is due (for cron, recovery after an outage, and tests); returns the number sent."""
+    """Deliver every row that is due (for cron, recovery after an outage or a killed worker, and tests); returns
+    the number sent."""
     ids = list(OutgoingMail.objects.due(now).order_by("next_attempt_at").values_list("pk", flat=True))
-    return sum(deliver(pk, now) for pk in ids)
+    size = settings.MAIL_BATCH_SIZE
+    return sum(deliver_batch(ids[start : start + size], now) for start in range(0, len(ids), size))
 
 
 def backoff(attempts):
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
-def _message(mail):
+def _message(mail, files=None):
+    files = {} if files is None else files
     message = EmailMultiAlternatives(
         subject=mail.subject,
         body=mail.body_text,
@@ -191,15 +416,21 @@ def _message(mail):
     )
     if mail.body_html:
         message.attach_alternative(mail.body_html, "text/html")
-    for attachment in mail.attachments.all():
-        message.attach(attachment.filename, bytes(attachment.content), attachment.content_type)
+    for attachment in mail.attachments:
+        path = attachment["path"]
+        if path not in files:
+            with default_storage.open(path, "rb") as f:
+                files[path] = f.read()
+        message.attach(attachment["filename"], files[path], attachment["content_type"])
     return message
 
 
 def _is_permanent(exc):
-    # The server refused the address itself (5xx): trying again will not help.
+    # The server refused the address or the message itself (5xx): trying again will not help.
     if isinstance(exc, SMTPRecipientsRefused):
         return all(code >= 500 for code, _message in exc.recipients.values())
+    if isinstance(exc, SMTPResponseException):
+        return exc.smtp_code >= 500
     return False
 
 

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -30,10 +32,15 @@ class AuditLogEntry(models.Model):
 
 class OutgoingMailQuerySet(models.QuerySet):
     def due(self, now=None):
-        """Mail a worker may claim now: new, or waiting for its next attempt."""
+        """Mail a worker may claim now: new, waiting for its next attempt, or claimed by a worker that died (a
+        claim expires after MAIL_CLAIM_TIMEOUT seconds, far longer than one SMTP conversation may take)."""
+        now = now or timezone.now()
+        expired = now - timedelta(seconds=settings.MAIL_CLAIM_TIMEOUT)
         return self.filter(
-            status__in=[OutgoingMail.Status.QUEUED, OutgoingMail.Status.AWAITING_RETRY],
-            next_attempt_at__lte=now or timezone.now(),
+            models.Q(
+                status__in=[OutgoingMail.Status.QUEUED, OutgoingMail.Status.AWAITING_RETRY], next_attempt_at__lte=now
+            )
+            | models.Q(status=OutgoingMail.Status.SENDING, claimed_at__lt=expired)
         )
 
 
@@ -65,9 +72,14 @@ class OutgoingMail(models.Model):
     attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
     next_attempt_at = models.DateTimeField(_("volgende poging"), default=timezone.now)
     claimed_at = models.DateTimeField(_("geclaimd"), null=True, blank=True)
+    # Which claim (a random token per UPDATE) holds the row: a worker claims several rows at once and then reads
+    # back exactly the ones it got.
+    claim_token = models.CharField(_("claim"), max_length=32, blank=True)
     sent_at = models.DateTimeField(_("verstuurd op"), null=True, blank=True)
     last_error = models.TextField(_("laatste fout"), blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
+    # Files to attach, read through Django's storage API when sending: [{"path", "filename", "content_type"}].
+    attachments = models.JSONField(_("bijlagen"), default=list, blank=True)
 
     objects = OutgoingMailQuerySet.as_manager()
 
@@ -79,21 +91,3 @@ class OutgoingMail(models.Model):
 
     def __str__(self):
         return f"{self.template} → {self.to} ({self.get_status_display()})"
-
-
-class OutgoingAttachment(models.Model):
-    """A file sent with one outbox message (a decision letter as PDF); kept with the message."""
-
-    mail = models.ForeignKey(
-        OutgoingMail, verbose_name=_("bericht"), on_delete=models.CASCADE, related_name="attachments"
-    )
-    filename = models.CharField(_("bestandsnaam"), max_length=200)
-    content_type = models.CharField(_("soort"), max_length=100, default="application/pdf")
-    content = models.BinaryField(_("inhoud"))
-
-    class Meta:
-        verbose_name = _("bijlage")
-        verbose_name_plural = _("bijlagen")
-
-    def __str__(self):
-        return self.filename

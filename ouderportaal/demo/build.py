@@ -21,6 +21,7 @@ from django.utils import timezone
 from ouderportaal.absences.demo import add_demo_absences
 from ouderportaal.absences.models import Absence
 from ouderportaal.accounts.models import User
+from ouderportaal.changes.demo import add_demo_changes
 from ouderportaal.demo.calendar import SchoolCalendar
 from ouderportaal.demo.catalogue import (
     BOARD_NAME,
@@ -34,6 +35,8 @@ from ouderportaal.demo.exports import write_exports
 from ouderportaal.demo.planner import Planner
 from ouderportaal.imports.models import ImportRun
 from ouderportaal.imports.services import import_file
+from ouderportaal.letters.demo import add_demo_letters
+from ouderportaal.results.demo import add_demo_results
 from ouderportaal.results.models import Assessment, ResultsClosure, TestResult
 from ouderportaal.school.models import (
     Board,
@@ -134,6 +137,9 @@ def build_demo(today=None):
         demo = _finish(planner, today)
 
         # Other apps add their demo data here, one call each, after everything above exists.
+        add_demo_letters(schools[0], users["administratie"], parent=users["ouder"])
+        add_demo_changes(board)
+        add_demo_results(board=board, today=today)
         add_demo_absences(
             school=schools[0], parent_children=demo.parent_children, director=users["directeur"], today=today
         )

@@ -4,8 +4,84 @@ import hashlib
 import re
 
 from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from ouderportaal.results.models import level_band
+from ouderportaal.results.models import Assessment, level_band
+
+# What each band means, in plain Dutch: (band, share of all Dutch pupils of the same year level in percent,
+# meaning). Shares after Cito's parent FAQ ("Wat is een vaardigheidsniveau?"); a level says where a child stands
+# among all pupils of the same year level, not whether the result is good or sufficient.
+BANDS = {
+    Assessment.LevelScheme.I_TO_V: [
+        ("I", 20, _("hoogste %(share)s%%"), _("hoort bij de %(share)s%% leerlingen die het hoogst scoren")),
+        (
+            "II",
+            20,
+            _("%(share)s%% net boven het gemiddelde"),
+            _("hoort bij de %(share)s%% leerlingen die net boven het landelijk gemiddelde scoren"),
+        ),
+        (
+            "III",
+            20,
+            _("%(share)s%% rond het gemiddelde"),
+            _("hoort bij de %(share)s%% leerlingen die rond het landelijk gemiddelde scoren"),
+        ),
+        (
+            "IV",
+            20,
+            _("%(share)s%% net onder het gemiddelde"),
+            _("hoort bij de %(share)s%% leerlingen die net onder het landelijk gemiddelde scoren"),
+        ),
+        ("V", 20, _("laagste %(share)s%%"), _("hoort bij de %(share)s%% leerlingen die het laagst scoren")),
+    ],
+    Assessment.LevelScheme.A_TO_E: [
+        ("A", 25, _("hoogste %(share)s%%"), _("hoort bij de %(share)s%% leerlingen die het hoogst scoren")),
+        (
+            "B",
+            25,
+            _("%(share)s%% net boven het gemiddelde"),
+            _("hoort bij de %(share)s%% leerlingen die net boven het landelijk gemiddelde scoren"),
+        ),
+        (
+            "C",
+            25,
+            _("%(share)s%% net onder het gemiddelde"),
+            _("hoort bij de %(share)s%% leerlingen die net onder het landelijk gemiddelde scoren"),
+        ),
+        (
+            "D",
+            15,
+            _("%(share)s%% ruim onder het gemiddelde"),
+            _("hoort bij de %(share)s%% leerlingen die ruim onder het landelijk gemiddelde scoren"),
+        ),
+        ("E", 10, _("laagste %(share)s%%"), _("hoort bij de %(share)s%% leerlingen die het laagst scoren")),
+    ],
+}
+
+
+def band_meanings(scheme, *, short=False):
+    """[(band, meaning)] of a scheme in the active language: short for the legend, a sentence for the popover."""
+    return [
+        (band, str(brief if short else sentence) % {"share": share})
+        for band, share, brief, sentence in BANDS.get(scheme, [])
+    ]
+
+
+def level_meaning(level, scheme):
+    """'II+' in I–V → 'II+: hoort bij de 20 % … scoren, in de bovenste helft van dat niveau.'"""
+    level = level.strip()
+    band = level_band(level)
+    meaning = dict(band_meanings(scheme)).get(band)
+    if meaning is None:
+        return gettext("%(level)s: een niveau dat de toets zelf geeft.") % {"level": level}
+    text = f"{level}: {meaning}"
+    if level.endswith("+"):
+        text += gettext(", in de bovenste helft van dat niveau")
+    elif level.endswith("-"):
+        text += gettext(", in de onderste helft van dat niveau")
+    return text + "."
+
 
 HEX_COLOUR = re.compile(r"#?(?:[0-9a-fA-F]{3}){1,2}")
 
@@ -23,7 +99,8 @@ def text_colour_for(hex_colour):
 
 def level_colours_css():
     rules = [
-        f".level-{band}{{background-color:{colour};color:{text_colour_for(colour)}}}"
+        # The badge, and the point in the growth chart (SVG) of the same level.
+        f".level-{band}{{background-color:{colour};color:{text_colour_for(colour)}}}\n.point.level-{band}{{fill:{colour}}}"
         for band, colour in settings.RESULT_LEVEL_COLOURS.items()
         if band.isalnum() and HEX_COLOUR.fullmatch(colour)
     ]

@@ -18,6 +18,14 @@ class Assessment(models.Model):
     name = models.CharField(_("naam"), max_length=200)
     nationally_normed = models.BooleanField(_("landelijk genormeerd"), default=True)
     level_scheme = models.CharField(_("niveauschaal"), max_length=2, choices=LevelScheme.choices)
+    # The growth chart draws one line per scale and never across a change of scale (another product, supplier
+    # or norm): tests that share this name share one ability scale.
+    scale = models.CharField(
+        _("vaardigheidsschaal"),
+        max_length=100,
+        blank=True,
+        help_text=_("Toetsen met dezelfde schaalnaam staan in de groeigrafiek op één lijn. Leeg: een eigen schaal."),
+    )
 
     class Meta:
         verbose_name = _("toets")
@@ -26,6 +34,10 @@ class Assessment(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.supplier})"
+
+    @property
+    def scale_key(self):
+        return self.scale or f"#{self.pk}"
 
 
 def level_band(level):
@@ -95,3 +107,21 @@ class ResultsClosure(models.Model):
 
     def __str__(self):
         return f"{self.school}: {self.starts_at:%d-%m-%Y} – {self.ends_at:%d-%m-%Y}"
+
+
+class CalendarFeed(models.Model):
+    """A user's private calendar address (iCal) with the test weeks of their children's schools; it carries no
+    result data. The token is the only key: renewing it makes the old address answer 404."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("gebruiker"), on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(_("sleutel"), max_length=64, unique=True)
+    renewed_at = models.DateTimeField(_("vernieuwd"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("agenda-abonnement")
+        verbose_name_plural = _("agenda-abonnementen")
+
+    def __str__(self):
+        return f"{self.user}"

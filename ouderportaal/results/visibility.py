@@ -9,9 +9,14 @@ def closed_until(school_id, now=None):
     """While a test week of the school runs (the test of ResultsClosure.objects.active()): the moment the results
     open again, following closures that start before the previous one ends; otherwise None."""
     now = now or timezone.now()
-    closures = ResultsClosure.objects.filter(school_id=school_id, ends_at__gt=now).order_by("starts_at")
+    return reopens_at(ResultsClosure.objects.filter(school_id=school_id, ends_at__gt=now), now)
+
+
+def reopens_at(closures, now):
+    """closed_until() over closures already loaded (one school's): a closure runs from starts_at (inclusive) to
+    ends_at (exclusive); overlapping and adjoining ones chain."""
     until = None
-    for closure in closures:
+    for closure in sorted((c for c in closures if c.ends_at > now), key=lambda c: c.starts_at):
         if closure.starts_at <= (until or now):
             until = max(until or closure.ends_at, closure.ends_at)
     return until

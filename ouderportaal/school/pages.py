@@ -43,7 +43,7 @@ def render_child_page(request, pupil, url_name, template, context=None):
     """Render one tab of a child: the tab bar, and a switcher to the same tab of the guardian's other children."""
     children = list(visible_pupils(request.user).only("public_id", "roepnaam", "voorvoegsel", "surname"))
     tabs = [
-        {"url": reverse(name, args=[pupil.public_id]), "label": label, "current": name == url_name}
+        {"name": name, "url": reverse(name, args=[pupil.public_id]), "label": label, "current": name == url_name}
         for name, label in CHILD_TABS
     ]
     switcher = [

@@ -8,8 +8,8 @@ from ouderportaal.core.models import OutgoingMail
 class Command(BaseCommand):
     help = (
         "Send outbox mail that is due now (new, or waiting for a retry). The task worker does this by itself; "
-        "run this from cron as a safety net, or after an outage. A row left in 'sending' (a worker died mid-send) "
-        "is not touched: it may have gone out, and mail is never sent twice."
+        "run this from cron as a safety net, or after an outage. A row left in 'sending' by a worker that died is "
+        "sent again once its claim has expired (MAIL_CLAIM_TIMEOUT), with the same Message-ID."
     )
 
     def add_arguments(self, parser):

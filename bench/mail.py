@@ -1,0 +1,252 @@
+"""Benchmark of letter delivery: a letter to 10,000 guardians.
+
+    .venv/bin/python bench/mail.py [--guardians 10000] [--baseline-messages 3000]      (make bench-mail)
+
+1. Seeds one school with N pupils, each with one guardian with an email address, in a fresh SQLite file
+   (or in BENCH_DATABASE_URL, which is FLUSHED first).
+2. Times `letters.services.send_letter`: audience resolution, N recipient rows, N outbox rows, the worker's tasks,
+   one transaction ("queue").
+3. Starts aiosmtpd (its Sink handler) in its own process on loopback and measures that server's own acceptance
+   rate with a plain smtplib loop over one connection, sending the very bytes of one letter mail ("baseline").
+4. Runs one task worker (`manage.py db_worker --batch`) against the same server and times it until the queue is
+   empty ("worker"), then the plain loop again. Ratios, not absolute numbers: the machine is shared and noisy.
+Targets: queue <= 10 s; worker >= 50 % of the plain loop's rate.
+"""
+
+import argparse
+import email.policy
+import json
+import os
+import smtplib
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PYTHON = sys.executable
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, timeout=20):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+def seed(n):
+    import datetime
+
+    from ouderportaal.accounts.models import User
+    from ouderportaal.school.models import (
+        Board,
+        ContactDetail,
+        Enrolment,
+        Group,
+        Guardian,
+        Guardianship,
+        Pupil,
+        School,
+        SchoolYear,
+        StaffRole,
+    )
+
+    board = Board.objects.create(name="Bench")
+    school = School.objects.create(
+        board=board,
+        name="De Benchschool",
+        brin="05KO01",
+        street="Straat 1",
+        postcode="1234 AB",
+        city="Utrecht",
+        phone="030 123 4567",
+        email="info@bench.example",
+        admin_email="administratie@bench.example",
+    )
+    year, _ = SchoolYear.objects.get_or_create(start_year=SchoolYear.start_year_for(datetime.date.today()))
+    group = Group.objects.create(school=school, school_year=year, name="Groep 7", year_levels="7")
+    pupils = Pupil.objects.bulk_create(
+        [
+            Pupil(
+                school=school,
+                first_names=f"Kind {i}",
+                roepnaam=f"Kind{i}",
+                surname=f"Achternaam{i}",
+                birth_date=datetime.date(2016, 1, 1),
+                enrolled_on=datetime.date(2021, 8, 20),
+            )
+            for i in range(n)
+        ],
+        batch_size=1000,
+    )
+    Enrolment.objects.bulk_create(
+        [Enrolment(pupil=p, group=group, school_year=year, year_level=7) for p in pupils], batch_size=1000
+    )
+    guardians = Guardian.objects.bulk_create(
+        [Guardian(board=board, first_name=f"Ouder{i}", surname=f"Achternaam{i}") for i in range(n)], batch_size=1000
+    )
+    Guardianship.objects.bulk_create(
+        [Guardianship(guardian=g, pupil=p, relation="moeder") for g, p in zip(guardians, pupils, strict=True)],
+        batch_size=1000,
+    )
+    ContactDetail.objects.bulk_create(
+        [ContactDetail(guardian=g, kind="email", value=f"ouder{i}@bench.example") for i, g in enumerate(guardians)],
+        batch_size=1000,
+    )
+    staff = User.objects.create(username="bench-staff")
+    StaffRole.objects.create(user=staff, school=school, role="administratie")
+    return school, group, staff
+
+
+def plain_loop(port, message, sender, count):
+    """The server's own acceptance rate: one connection, `count` times the same bytes."""
+    start = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", port, timeout=30) as smtp:
+        for i in range(count):
+            smtp.sendmail(sender, [f"ouder{i}@bench.example"], message)
+    return count / (time.perf_counter() - start)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--guardians", type=int, default=10_000)
+    parser.add_argument("--baseline-messages", type=int, default=3000)
+    parser.add_argument("--queue-only", action="store_true", help="stop after timing the queueing")
+    args = parser.parse_args()
+
+    tmp = tempfile.mkdtemp(prefix="ouderportaal-bench-mail-")
+    smtp_port = free_port()
+    database_url = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
+    env = {
+        **os.environ,
+        "SECRET_KEY": "bench-only-secret-key",
+        "DEBUG": "",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": database_url,
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}?timeout=30",
+        "MEDIA_ROOT": f"{tmp}/media",
+        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        "LOG_LEVEL": "WARNING",
+    }
+    os.environ.update(env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "ouderportaal.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from ouderportaal.core import emails
+    from ouderportaal.core.models import OutgoingMail
+    from ouderportaal.letters import services
+    from ouderportaal.letters.demo import CAMP, CAMP_PDF, tiny_pdf
+
+    call_command("migrate", verbosity=0)
+    if "BENCH_DATABASE_URL" in os.environ:
+        call_command("flush", interactive=False, verbosity=0)
+    print(f"seeding {args.guardians} guardians …", flush=True)
+    school, group, staff = seed(args.guardians)
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        # As autovacuum would soon after an import: without statistics the planner takes the new tables for tiny.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+    from django.core.files.base import ContentFile
+
+    letter = services.save_draft(
+        acting_user=staff,
+        school=school,
+        subject="Schoolkamp",
+        body_html=CAMP,
+        audience_kind="groups",
+        groups=[group],
+        pupils=[],
+        new_files=[ContentFile(tiny_pdf(CAMP_PDF), name="kamp.pdf")],
+    )
+    start = time.perf_counter()
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+        import pstats
+
+        profile = cProfile.Profile()
+        recipients = profile.runcall(services.send_letter, letter=letter, acting_user=staff)
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
+    else:
+        recipients = services.send_letter(letter=letter, acting_user=staff)
+    queue_seconds = time.perf_counter() - start
+    mails = OutgoingMail.objects.count()
+    print(f"queue: {recipients} recipients, {mails} mails in {queue_seconds:.2f} s", flush=True)
+    if args.queue_only:
+        return
+
+    sample = OutgoingMail.objects.order_by("pk").first()
+    message = emails._message(sample).message(policy=email.policy.SMTP).as_bytes()
+    from django.conf import settings
+
+    server = subprocess.Popen(
+        [PYTHON, "-m", "aiosmtpd", "-n", "-c", "aiosmtpd.handlers.Sink", "-l", f"127.0.0.1:{smtp_port}"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(smtp_port)
+        before = plain_loop(smtp_port, message, settings.DEFAULT_FROM_EMAIL, args.baseline_messages)
+        print(f"plain smtplib loop: {before:.0f} mails/s", flush=True)
+        start = time.perf_counter()
+        subprocess.run(
+            [PYTHON, "manage.py", "db_worker", "--batch", "--no-startup-delay", "--interval", "0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        worker_seconds = time.perf_counter() - start
+        sent = OutgoingMail.objects.filter(status=OutgoingMail.Status.SENT).count()
+        worker_rate = sent / worker_seconds
+        print(f"one worker: {sent} mails in {worker_seconds:.1f} s = {worker_rate:.0f} mails/s", flush=True)
+        after = plain_loop(smtp_port, message, settings.DEFAULT_FROM_EMAIL, args.baseline_messages)
+        print(f"plain smtplib loop again: {after:.0f} mails/s", flush=True)
+    finally:
+        server.terminate()
+        server.wait()
+
+    baseline = (before + after) / 2
+    report = {
+        "database": database_url.split(":", 1)[0],
+        "guardians": args.guardians,
+        "recipients": recipients,
+        "mail_bytes": len(message),
+        "queue_seconds": round(queue_seconds, 2),
+        "worker_seconds": round(worker_seconds, 1),
+        "worker_mails_per_second": round(worker_rate, 1),
+        "plain_loop_mails_per_second": [round(before, 1), round(after, 1)],
+        "worker_vs_plain_loop": round(worker_rate / baseline, 2),
+        "all_sent": sent == mails,
+    }
+    print(json.dumps(report, indent=2))
+    out = ROOT / "bench" / "out"
+    out.mkdir(exist_ok=True)
+    (out / f"mail-{report['database']}.json").write_text(json.dumps(report, indent=2))
+    print(
+        f"targets: queue <= 10 s: {'yes' if queue_seconds <= 10 else 'NO'}; "
+        f"worker >= 50 % of plain loop: {'yes' if report['worker_vs_plain_loop'] >= 0.5 else 'NO'}"
+    )
+
+
+if __name__ == "__main__":
+    main()
