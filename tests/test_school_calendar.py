@@ -130,3 +130,15 @@ def test_a_year_beyond_the_tables_still_knows_its_public_holidays():
     cal = calendar("midden", 2035)
     assert [p.name for p in cal.periods] == ["Tweede Paasdag", "Koningsdag", "Hemelvaartsdag", "Tweede Pinksterdag"]
     assert cal.is_school_day(date(2035, 10, 15))
+
+
+def test_the_demo_calendar_reads_the_national_table():
+    # One place for the published holiday dates: the demo plans its school days from the same table.
+    from ouderportaal.demo.calendar import SchoolCalendar as DemoCalendar
+
+    for start_year, region in [(2023, "noord"), (2025, "noord"), (2025, "zuid"), (2027, "midden")]:
+        demo = DemoCalendar(region)
+        for name, first, last in national.defaults(start_year, region):
+            if name.endswith("vakantie"):
+                assert demo.is_holiday(first) and demo.is_holiday(last), (start_year, region, name)
+    assert not DemoCalendar("noord").is_school_day(date(2026, 2, 23))  # noord's spring holiday 2026: 21 Feb-1 Mar

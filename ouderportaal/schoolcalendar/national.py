@@ -14,8 +14,37 @@ def _same(start, end):
     return {NOORD: (start, end), MIDDEN: (start, end), ZUID: (start, end)}
 
 
-# start year → [(name, {region: (first day, last day)})]
+# start year → [(name, {region: (first day, last day)})], in the order autumn, Christmas, spring, May, summer
+# (the demo's calendar, ouderportaal/demo/calendar.py, relies on that order).
 SCHOOL_HOLIDAYS = {
+    2023: [
+        (
+            "Herfstvakantie",
+            {
+                NOORD: (date(2023, 10, 21), date(2023, 10, 29)),
+                MIDDEN: (date(2023, 10, 14), date(2023, 10, 22)),
+                ZUID: (date(2023, 10, 14), date(2023, 10, 22)),
+            },
+        ),
+        ("Kerstvakantie", _same(date(2023, 12, 23), date(2024, 1, 7))),
+        (
+            "Voorjaarsvakantie",
+            {
+                NOORD: (date(2024, 2, 17), date(2024, 2, 25)),
+                MIDDEN: (date(2024, 2, 10), date(2024, 2, 18)),
+                ZUID: (date(2024, 2, 10), date(2024, 2, 18)),
+            },
+        ),
+        ("Meivakantie", _same(date(2024, 4, 27), date(2024, 5, 5))),
+        (
+            "Zomervakantie",
+            {
+                NOORD: (date(2024, 7, 20), date(2024, 9, 1)),
+                MIDDEN: (date(2024, 7, 13), date(2024, 8, 25)),
+                ZUID: (date(2024, 7, 6), date(2024, 8, 18)),
+            },
+        ),
+    ],
     2024: [
         (
             "Herfstvakantie",
