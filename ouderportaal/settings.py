@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "ouderportaal.core",
     "ouderportaal.accounts",
     "ouderportaal.school",
+    "ouderportaal.schoolcalendar",
     "ouderportaal.absences",
     "ouderportaal.results",
     "ouderportaal.imports",

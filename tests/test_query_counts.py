@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from ouderportaal.absences.models import Absence
+from ouderportaal.absences.models import Absence, LeaveRequest, SickReport
 from ouderportaal.core.pages import PARENT
 from ouderportaal.results.models import Assessment, TestResult
 from ouderportaal.school.models import EmergencyContact, GeneralPractitioner, MedicalInfo, Teacher
@@ -48,6 +48,10 @@ def make_family(n):
             day = year.starts_on + datetime.timedelta(days=i + 1)
             EmergencyContact.objects.create(pupil=child, name=f"Oma {i}", phone="030 123 4567", position=i)
             Absence.objects.create(pupil=child, date=day, reason="ziek", excused=True)
+            SickReport.objects.create(pupil=child, starts_on=day, ends_on=day if i else None, reported_by=user)
+            LeaveRequest.objects.create(
+                pupil=child, kind="14", starts_on=day, ends_on=day, explanation="x", school_days=1, letter=b"%PDF-1.4"
+            )
             for assessment in (normed, method):
                 TestResult.objects.create(
                     pupil=child, assessment=assessment, school_year=year, moment=f"M{3 + i}", taken_on=day, level="III"
@@ -84,6 +88,8 @@ def count_queries(route, user, child):
     def value(name):
         if name == "change_id":
             return ChangeRequest.objects.filter(proposed_by=user, pupil=child, section="personal").first().public_id
+        if name == "leave_id":
+            return child.leave_requests.first().public_id
         return {"public_id": child.public_id}[name]
 
     path = "/" + ARGUMENT.sub(lambda m: value(m["name"]), route)
@@ -103,7 +109,7 @@ PARENT_ROUTES = [pytest.param(route, id=route or "/") for route, view in ROUTES 
 def test_constant_query_count(route):
     if set(argument_names(route)) & {"letter_id", "attachment_id"}:
         pytest.skip("letter pages: counted in tests/test_letters_pages.py")
-    unknown = set(argument_names(route)) - {"public_id", "change_id"}
+    unknown = set(argument_names(route)) - {"public_id", "change_id", "leave_id"}
     assert not unknown, f"{route}: teach make_family and count_queries the arguments {unknown}"
     # With one child the start page sends the parent straight to that child: compare two children with six.
     few = 2 if route == "" else 1

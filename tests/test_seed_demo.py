@@ -328,3 +328,15 @@ def test_school_calendar_published_and_usual_years():
             assert 30 <= (calendar.first_school_day(year + 1) - calendar.last_school_day(year)).days <= 50
             window = calendar.test_window(year, "M")
             assert window[0] > last and window[1].month in (1, 2) and window[0] < window[1]
+
+
+@pytest.mark.django_db
+def test_demo_has_sick_reports_and_a_pending_leave_request(demo):
+    from ouderportaal.absences.models import LeaveRequest, SickReport
+
+    assert SickReport.objects.filter(pupil__school=demo.schools[0], ends_on__isnull=True).count() >= 5
+    assert SickReport.objects.filter(pupil__in=demo.parent_children).exists()
+    leave = LeaveRequest.objects.get(status="pending")
+    assert leave.pupil in demo.parent_children
+    director = User.objects.get(username="directeur")
+    assert StaffRole.objects.filter(user=director, school=demo.schools[0], role="directeur").exists()

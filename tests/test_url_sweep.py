@@ -93,7 +93,26 @@ def _account_request(c):
 
 
 # Where an argument name means something else on one route: route → {argument name → value}.
+def _decided_leave(c):
+    from ouderportaal.absences.models import LeaveRequest
+
+    leave = LeaveRequest.objects.create(
+        pupil=c.child1,
+        kind="14",
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate(),
+        explanation="Bruiloft",
+        school_days=1,
+        status="granted",
+        letter=b"%PDF-1.4 test",
+    )
+    return leave.public_id
+
+
 ROUTE_KWARGS = {
+    "verlof/<str:leave_id>/besluit.pdf": {"leave_id": _decided_leave},
+    "beheer/verlof/<str:leave_id>/": {"leave_id": _decided_leave},
+    "beheer/verlof/<str:leave_id>/<str:what>.pdf": {"leave_id": _decided_leave, "what": lambda c: "besluit"},
     "beheer/aanvragen/<str:public_id>/": {"public_id": _account_request},
 }
 

@@ -1,25 +1,28 @@
-"""The parent's Absenten tab: every absence of one school year, with totals excused and unexcused."""
+"""The parent's Absenten tab: every absence of one school year, with totals excused and unexcused, the parents'
+sick reports and leave requests of that year."""
 
+from django.db.models import Q
 from django.views.decorators.http import require_safe
 
-from ouderportaal.absences.models import Absence
+from ouderportaal.absences.models import Absence, LeaveRequest, SickReport
 from ouderportaal.school.access import parent_page
 from ouderportaal.school.models import SchoolYear
 from ouderportaal.school.pages import chosen_school_year, current_start_year, render_child_page, year_options
 
 # A school day has two dagdelen (morning, afternoon); being late counts in minutes, not in dagdelen.
 DAYPARTS = {Absence.PartOfDay.MORNING: 1, Absence.PartOfDay.AFTERNOON: 1, Absence.PartOfDay.WHOLE_DAY: 2}
-# A primary-school career spans at most nine school years, more only in odd cases: that is enough to choose from.
-MAX_YEARS = 12
 
 
 def school_years_of(pupil):
-    """Start years from the child's enrolment to now (or to leaving), newest first: no query needed."""
-    last = current_start_year()
-    if pupil.left_on:
-        last = min(last, SchoolYear.start_year_for(pupil.left_on))
-    first = max(SchoolYear.start_year_for(pupil.enrolled_on), last - MAX_YEARS + 1)
-    return list(range(last, first - 1, -1))
+    """School years (start years, newest first) with anything recorded for the child, and the current one while
+    the child is at school: a year without records is not offered (it would only say "nothing")."""
+    months = Absence.objects.filter(pupil=pupil).dates("date", "month")
+    years = {SchoolYear.start_year_for(month) for month in months}
+    if pupil.left_on is None or pupil.left_on >= SchoolYear(start_year=current_start_year()).starts_on:
+        years.add(current_start_year())
+    if not years:
+        years.add(SchoolYear.start_year_for(pupil.left_on))
+    return sorted(years, reverse=True)
 
 
 def totals(absences):
@@ -45,10 +48,9 @@ def absences(request, pupil):
     years = school_years_of(pupil)
     year = chosen_school_year(request, years, default=years[0])  # a child who left: its last year
     rows = list(Absence.objects.filter(pupil=pupil).in_school_year(year).order_by("-date", "part_of_day"))
-    return render_child_page(
-        request,
-        pupil,
-        "pupil_absences",
-        "absences/absences.html",
-        {"year": year, "years": year_options(years, year), "absences": rows, "totals": totals(rows)},
-    )
+    in_year = Q(starts_on__range=(year.starts_on, year.ends_on))
+    reports = list(SickReport.objects.filter(in_year, pupil=pupil).order_by("-starts_on"))
+    leaves = list(LeaveRequest.objects.filter(in_year, pupil=pupil).defer("statement", "letter").order_by("-starts_on"))
+    context = {"year": year, "years": year_options(years, year), "absences": rows, "totals": totals(rows)}
+    context |= {"sick_reports": reports, "leave_requests": leaves}
+    return render_child_page(request, pupil, "pupil_absences", "absences/absences.html", context)

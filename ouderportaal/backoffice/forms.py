@@ -129,3 +129,18 @@ class ChangeRejectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Schrijf een reden: de ouder krijgt die te lezen.")},
     )
+
+
+class LeaveDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Besluit"),
+        choices=[("grant", _("Toekennen")), ("refuse", _("Afwijzen"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies toekennen of afwijzen.")},
+    )
+    motivation = forms.CharField(
+        label=_("Motivering (staat in de brief aan de ouders)"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Schrijf een motivering: die staat in de besluitbrief.")},
+    )

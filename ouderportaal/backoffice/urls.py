@@ -1,6 +1,10 @@
 from django.urls import path
 
 from ouderportaal.backoffice import (
+    absence_settings_views,
+    absence_views,
+    attendance_views,
+    calendar_views,
     change_views,
     closures,
     imports,
@@ -24,6 +28,14 @@ urlpatterns = [
     path("leerlingen/<str:public_id>/medisch/", pupil_views.pupil_medical, name="pupil_medical"),
     path("uitnodigen/", invitation_views.invitations, name="invitations"),
     path("medewerkers/", staff_views.staff, name="staff"),
+    path("ziekmeldingen/", absence_views.morning_list, name="morning_list"),
+    path("absenties/", attendance_views.attendance, name="attendance"),
+    path("verlof/", absence_views.leave_requests, name="leave_requests"),
+    path("verlof/<str:leave_id>/", absence_views.leave_request, name="leave_request"),
+    path("verlof/<str:leave_id>/<str:what>.pdf", absence_views.leave_file, name="leave_file"),
+    path("verzuim/", absence_views.truancy_list, name="truancy"),
+    path("kalender/", calendar_views.school_calendar, name="calendar"),
+    path("absenties/instellingen/", absence_settings_views.absence_settings, name="absence_settings"),
     path("brieven/", letters.letters, name="letters"),
     path("brieven/nieuw/", letters.letter_new, name="letter_new"),
     path("brieven/<str:letter_id>/", letters.letter, name="letter"),

@@ -224,6 +224,21 @@ def confirmation_reminder(*, to, language, school, children, portal_url):
     )
 
 
+def leave_decision(*, to, language, leave, letter):
+    # `letter`: the decision PDF in default storage, as one entry of OutgoingMail.attachments.
+    school = leave.pupil.school
+    context = {"school": school, "leave": leave, "pupil": leave.pupil}
+    return queue_mail(
+        "leave-decision",
+        to=to,
+        language=language,
+        school_id=school.pk,
+        context=context,
+        reply_to=school.admin_email,
+        attachments=[letter],
+    )
+
+
 def recently_queued(*, to, template, since):
     return OutgoingMail.objects.filter(to__iexact=to, template=template, created_at__gte=since).count()
 

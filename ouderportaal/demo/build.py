@@ -19,6 +19,7 @@ from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from ouderportaal.absences.demo import add_demo_absences
 from ouderportaal.absences.models import Absence
 from ouderportaal.accounts.models import User
 from ouderportaal.changes.demo import add_demo_changes
@@ -63,6 +64,7 @@ PEOPLE = {
     "ouder2": ("Mark", "de Vries", "mark.devries@example.net"),
     "ouder3": ("Jeroen", "Bakker", "jeroen.bakker@example.org"),
     "administratie": ("Ingrid", "Hoekstra", "i.hoekstra@demijlpaal.example"),
+    "directeur": ("Marleen", "Visser", "m.visser@demijlpaal.example"),
     "admin": ("Demo", "Beheerder", "beheer@ouderportaal.example"),
 }
 
@@ -141,6 +143,9 @@ def build_demo(today=None):
         add_demo_letters(schools[0], users["administratie"], parent=users["ouder"])
         add_demo_changes(board)
         add_demo_results(board=board, today=today)
+        add_demo_absences(
+            school=schools[0], parent_children=demo.parent_children, director=users["directeur"], today=today
+        )
 
         add_demo_authenticators(users.values())
         demo.counts = demo_counts(board, today)

@@ -1,88 +1,18 @@
 """School holidays per region (noord, midden, zuid), so demo dates fall on school days of the school's own region.
 
-The years the demo shows now come from the government's published list (rijksoverheid.nl, "schoolvakanties");
-other years follow the usual pattern: Christmas two weeks around New Year, summer six weeks with the regions
-taking turns to start early, mid or late July.
+The published years (rijksoverheid.nl, "schoolvakanties") come from the one national table,
+ouderportaal/schoolcalendar/national.py; other years follow the usual pattern: Christmas two weeks around New Year,
+summer six weeks with the regions taking turns to start early, mid or late July.
 """
 
 import datetime
 from functools import lru_cache
 
+from ouderportaal.schoolcalendar.national import SCHOOL_HOLIDAYS
+
 REGIONS = ("noord", "midden", "zuid")
 D = datetime.date
 
-# start year → region → [(first day, last day)] (autumn, Christmas, spring, May, summer), weekends included.
-PUBLISHED = {
-    2023: {
-        "noord": [
-            (D(2023, 10, 21), D(2023, 10, 29)),
-            (D(2023, 12, 23), D(2024, 1, 7)),
-            (D(2024, 2, 17), D(2024, 2, 25)),
-            (D(2024, 4, 27), D(2024, 5, 5)),
-            (D(2024, 7, 20), D(2024, 9, 1)),
-        ],
-        "midden": [
-            (D(2023, 10, 14), D(2023, 10, 22)),
-            (D(2023, 12, 23), D(2024, 1, 7)),
-            (D(2024, 2, 10), D(2024, 2, 18)),
-            (D(2024, 4, 27), D(2024, 5, 5)),
-            (D(2024, 7, 13), D(2024, 8, 25)),
-        ],
-        "zuid": [
-            (D(2023, 10, 14), D(2023, 10, 22)),
-            (D(2023, 12, 23), D(2024, 1, 7)),
-            (D(2024, 2, 10), D(2024, 2, 18)),
-            (D(2024, 4, 27), D(2024, 5, 5)),
-            (D(2024, 7, 6), D(2024, 8, 18)),
-        ],
-    },
-    2024: {
-        "noord": [
-            (D(2024, 10, 19), D(2024, 10, 27)),
-            (D(2024, 12, 21), D(2025, 1, 5)),
-            (D(2025, 2, 15), D(2025, 2, 23)),
-            (D(2025, 4, 26), D(2025, 5, 4)),
-            (D(2025, 7, 12), D(2025, 8, 24)),
-        ],
-        "midden": [
-            (D(2024, 10, 26), D(2024, 11, 3)),
-            (D(2024, 12, 21), D(2025, 1, 5)),
-            (D(2025, 2, 22), D(2025, 3, 2)),
-            (D(2025, 4, 26), D(2025, 5, 4)),
-            (D(2025, 7, 19), D(2025, 8, 31)),
-        ],
-        "zuid": [
-            (D(2024, 10, 19), D(2024, 10, 27)),
-            (D(2024, 12, 21), D(2025, 1, 5)),
-            (D(2025, 2, 22), D(2025, 3, 2)),
-            (D(2025, 4, 26), D(2025, 5, 4)),
-            (D(2025, 7, 5), D(2025, 8, 17)),
-        ],
-    },
-    2025: {
-        "noord": [
-            (D(2025, 10, 18), D(2025, 10, 26)),
-            (D(2025, 12, 20), D(2026, 1, 4)),
-            (D(2026, 2, 14), D(2026, 2, 22)),
-            (D(2026, 4, 25), D(2026, 5, 3)),
-            (D(2026, 7, 4), D(2026, 8, 16)),
-        ],
-        "midden": [
-            (D(2025, 10, 18), D(2025, 10, 26)),
-            (D(2025, 12, 20), D(2026, 1, 4)),
-            (D(2026, 2, 14), D(2026, 2, 22)),
-            (D(2026, 4, 25), D(2026, 5, 3)),
-            (D(2026, 7, 18), D(2026, 8, 30)),
-        ],
-        "zuid": [
-            (D(2025, 10, 11), D(2025, 10, 19)),
-            (D(2025, 12, 20), D(2026, 1, 4)),
-            (D(2026, 2, 14), D(2026, 2, 22)),
-            (D(2026, 4, 25), D(2026, 5, 3)),
-            (D(2026, 7, 11), D(2026, 8, 23)),
-        ],
-    },
-}
 # Which region starts the summer first, by start year modulo 3 (the government rotates them).
 SUMMER_ORDER = {0: ("zuid", "midden", "noord"), 1: ("midden", "noord", "zuid"), 2: ("noord", "zuid", "midden")}
 
@@ -110,7 +40,10 @@ def _pattern(start_year, region):
 
 @lru_cache(maxsize=64)
 def holidays(start_year, region):
-    return PUBLISHED.get(start_year, {}).get(region) or _pattern(start_year, region)
+    """[(first day, last day)] of autumn, Christmas, spring, May and summer, weekends included."""
+    if start_year in SCHOOL_HOLIDAYS:
+        return [dates[region] for _name, dates in SCHOOL_HOLIDAYS[start_year]]
+    return _pattern(start_year, region)
 
 
 class SchoolCalendar:

@@ -22,6 +22,7 @@ DEMO_LOGINS = (
     DemoLogin("ouder2", "ouder-demo", "ouder: vader van Lotte en Daan, gescheiden, eigen (geheim) adres"),
     DemoLogin("ouder3", "ouder-demo", "ouder: vader van Emma en Sem, De Regenboog"),
     DemoLogin("administratie", "beheer-demo", "administratie De Mijlpaal (/beheer/)"),
+    DemoLogin("directeur", "beheer-demo", "directeur De Mijlpaal: beslist over verlof (/beheer/verlof/)"),
     DemoLogin("admin", "admin-demo", "beheerder: Django-admin (/admin/)"),
 )
 DEMO_USERNAMES = tuple(login.username for login in DEMO_LOGINS)
