@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from e2e.conftest import pass_second_step
 from tests import factories as f
 
 pytestmark = pytest.mark.e2e
@@ -37,6 +38,7 @@ def test_backoffice_absence_pages(device, page, phone_page, office, screenshot, 
     page.get_by_label("Gebruikersnaam of e-mailadres").fill("directeur")
     page.get_by_label(re.compile(r"^Wachtwoord:?$")).fill("beheer-demo")
     page.get_by_role("button", name="Inloggen").click()
+    pass_second_step(page, "directeur")
     for path, heading in PAGES:
         page.goto(path)
         expect(page.get_by_role("heading", level=1)).to_contain_text(heading)

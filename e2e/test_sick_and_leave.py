@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from e2e.conftest import pass_second_step
 from ouderportaal.schoolcalendar.calendar import SchoolCalendar
 from tests import factories as f
 from tests import smtp
@@ -48,7 +49,7 @@ def log_in(page, username, password):
     page.get_by_label("Gebruikersnaam of e-mailadres").fill(username)
     page.get_by_label(re.compile(r"^Wachtwoord:?$")).fill(password)
     page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_load_state()
+    pass_second_step(page, username)
 
 
 def fits_phone(page):
