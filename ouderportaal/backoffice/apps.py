@@ -9,6 +9,10 @@ class BackofficeConfig(AppConfig):
     verbose_name = _("Beheer")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from ouderportaal.backoffice.context_processors import remember_staff_role
         from ouderportaal.backoffice.search import register_sqlite_fold
 
         connection_created.connect(register_sqlite_fold, dispatch_uid="backoffice.register_sqlite_fold")
+        user_logged_in.connect(remember_staff_role, dispatch_uid="backoffice.remember_staff_role")

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ouderportaal.school.access import visible_pupils
+from ouderportaal.school.access import guardian_children
 from ouderportaal.school.models import SchoolYear
 
 CHILD_TABS = [
@@ -41,7 +41,7 @@ def year_options(start_years, chosen):
 
 def render_child_page(request, pupil, url_name, template, context=None):
     """Render one tab of a child: the tab bar, and a switcher to the same tab of the guardian's other children."""
-    children = list(visible_pupils(request.user).only("public_id", "roepnaam", "voorvoegsel", "surname"))
+    children = guardian_children(request)
     tabs = [
         {"name": name, "url": reverse(name, args=[pupil.public_id]), "label": label, "current": name == url_name}
         for name, label in CHILD_TABS
