@@ -29,92 +29,6 @@ def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def generate(directory, schools, pupils_total, results_total, rng):
-    """Files per school, like an administration exports them. Returns [(brin, source, path)]."""
-    from stdnum.nl import bsn
-
-    files = []
-    per_school = pupils_total // len(schools)
-    results_per_pupil = results_total // pupils_total
-    subjects = ["Rekenen-Wiskunde", "Spelling", "Begrijpend lezen", "Technisch lezen", "Woordenschat"]
-    moments = [(f"{m}{level}", level) for level in range(3, 9) for m in "ME"]
-    guardian_no = 0
-    for index, brin in enumerate(schools):
-        keys = [f"{index + 1:02d}{n:05d}" for n in range(per_school)]
-        levels = [1 + n * 8 // per_school for n in range(per_school)]
-        edex = [f'<?xml version="1.0" encoding="UTF-8"?><EDEX><school><schooljaar>2025-2026</schooljaar>'
-                f"<brincode>{brin}</brincode></school><groepen>"]  # fmt: skip
-        for level in range(1, 9):
-            for part in "AB":
-                edex.append(f'<groep key="G{level}{part}"><naam>Groep {level}{part}</naam>'
-                            f"<jaargroep>{level}</jaargroep></groep>")  # fmt: skip
-        edex.append("</groepen><leerlingen>")
-        for n, (key, level) in enumerate(zip(keys, levels, strict=True)):
-            number = f"{rng.randint(100000000, 999999999)}"
-            edex.append(
-                f'<leerling key="{key}"><achternaam>Achternaam{n}</achternaam><voornamen>Kind {n}</voornamen>'
-                f"<roepnaam>Kind{n}</roepnaam><geboortedatum>{2021 - level}-0{1 + n % 9}-1{n % 10}</geboortedatum>"
-                f'<geslacht>{1 + n % 2}</geslacht><jaargroep>{level}</jaargroep><groep key="G{level}{"AB"[n % 2]}"/>'
-                f"{'<bsn>' + number + '</bsn>' if bsn.is_valid(number) else ''}"
-                f"<instroomdatum>{2021 - level + 4}-09-01</instroomdatum></leerling>"
-            )
-        edex.append("</leerlingen><leerkrachten>")
-        for level in range(1, 9):
-            refs = f'<groep key="G{level}A"/><groep key="G{level}B"/>'
-            edex.append(f'<leerkracht key="T{level}"><achternaam>Juf{level}</achternaam><roepnaam>Anna</roepnaam>'
-                        f"<groepen>{refs}</groepen></leerkracht>")  # fmt: skip
-        edex.append("</leerkrachten></EDEX>")
-        path = directory / f"{brin}-edex.xml"
-        path.write_text("".join(edex), encoding="utf-8")
-        files.append((brin, "edex", path))
-
-        # Families: households of one or two children, two guardians each (3 guardians for every 2 pupils).
-        rows = ["leerling_key;ouder_key;voornaam;achternaam;relatie;hoofdverzorger;email;telefoon;telefoon_nood;"
-                "gezin_key;straat;postcode;plaats;huisarts;huisarts_praktijk"]  # fmt: skip
-        n = 0
-        while n < len(keys):
-            size = 2 if (n // 3) % 2 == 0 and n + 1 < len(keys) else 1
-            children, n = keys[n : n + size], n + size
-            family = []
-            for relation in ("moeder", "vader"):
-                guardian_no += 1
-                family.append((f"V{guardian_no:06d}", relation))
-            for child in children:
-                for position, (guardian, relation) in enumerate(family):
-                    rows.append(
-                        f"{child};{guardian};Ouder;Achternaam{guardian};{relation};{'ja' if position == 0 else 'nee'};"
-                        f"{guardian.lower()}@example.com;06 1{guardian_no % 10000000:07d};ja;H{family[0][0]};"
-                        f"Dorpsstraat {guardian_no % 200 + 1};3811 AB;Amersfoort;Dr. Huisarts{index};Praktijk{index}"
-                    )
-        path = directory / f"{brin}-families.csv"
-        path.write_text("\r\n".join(rows) + "\r\n", encoding="utf-8")
-        files.append((brin, "families", path))
-
-        rows = ["leerling_key;leergebied;toets;toetsmoment;afnamedatum;vaardigheidsscore;niveau_iv"]
-        for key, level in zip(keys, levels, strict=True):
-            for r in range(results_per_pupil):
-                subject = subjects[r % len(subjects)]
-                moment, moment_level = moments[(r // len(subjects)) % len(moments)]
-                year = 2025 - (level - moment_level) if level >= moment_level else 2025 - r // 60
-                month = "01" if moment[0] == "M" else "06"
-                rows.append(
-                    f"{key};{subject};{subject} (LiB);{moment};1{r % 9}-{month}-{year + 1};"
-                    f"{100 + r % 80},{r % 10};{['I', 'II', 'III', 'IV', 'V'][r % 5]}"
-                )
-        path = directory / f"{brin}-results.csv"
-        path.write_text("\r\n".join(rows) + "\r\n", encoding="utf-8")
-        files.append((brin, "results", path))
-
-        rows = ["leerling_key;datum;dagdeel;reden;minuten_te_laat"]
-        for key in keys:
-            for day in range(5):
-                rows.append(f"{key};{10 + day}-11-2025;ochtend;ziek;" if day < 4 else f"{key};14-11-2025;;te laat;10")
-        path = directory / f"{brin}-absences.csv"
-        path.write_text("\r\n".join(rows) + "\r\n", encoding="utf-8")
-        files.append((brin, "absences", path))
-    return files
-
-
 def import_all(files, schools):
     from ouderportaal.imports.services import import_file
 
@@ -140,6 +54,8 @@ def child(args):
     from django.db import connection, transaction
 
     from ouderportaal.absences.models import Absence
+    from ouderportaal.demo.board import brins as school_codes
+    from ouderportaal.demo.board import generate
     from ouderportaal.results.models import Assessment, TestResult
     from ouderportaal.school.models import (
         Board,
@@ -158,8 +74,7 @@ def child(args):
     call_command("migrate", verbosity=0)
     call_command("flush", interactive=False, verbosity=0)
     rng = random.Random(8)  # noqa: S311 - reproducible bench data
-    letters = "ABCDEFGHJKLMNPRSTVWXZ"
-    brins = [f"{10 + i:02d}{letters[i % 21]}{letters[(i * 7) % 21]}" for i in range(args.schools)]
+    brins = school_codes(args.schools)
     board = Board.objects.create(name="Bench")
     schools = {
         brin: School.objects.create(board=board, name=f"School {brin}", brin=brin, street="Straat 1",

@@ -7,7 +7,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from ouderportaal.demo.build import build_demo, delete_demo, demo_board, foreign_boards, onboarding_example
+from ouderportaal.demo.board import PASSWORD, SCALES, add_board_scale, username_for
+from ouderportaal.demo.build import (
+    build_demo,
+    delete_demo,
+    demo_board,
+    demo_counts,
+    foreign_boards,
+    onboarding_example,
+)
 from ouderportaal.demo.catalogue import DEMO_LOGINS, DEMO_TOTP_KEY, SEED, DemoDataError
 
 
@@ -21,8 +29,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset", action="store_true", help="verwijder eerst de demodata (en de demologins) en bouw ze opnieuw op"
         )
+        parser.add_argument(
+            "--scale",
+            choices=sorted(SCALES),
+            help="voeg scholen toe tot bestuursgrootte: 'board' = 30 scholen, ~10.000 leerlingen, ~15.000 ouders "
+            "met login (wachtwoord van de demo-ouders), ~400.000 toetsresultaten, ~150.000 absenties",
+        )
 
-    def handle(self, *args, reset=False, **options):
+    def handle(self, *args, reset=False, scale=None, **options):
         others = list(foreign_boards().values_list("name", flat=True)[:3])
         if others:
             raise CommandError(
@@ -40,12 +54,20 @@ class Command(BaseCommand):
                 if reset:
                     delete_demo()
                 demo = build_demo()
+                if scale:
+                    today = timezone.localdate()
+                    logins = add_board_scale(
+                        demo.board, SCALES[scale], today=today, start_year=demo.current_year.start_year
+                    )
+                    demo.counts = demo_counts(demo.board, today)
         except DemoDataError as error:
             raise CommandError(f"{error} Gebruik seed_demo --reset om de demodata opnieuw op te bouwen.") from None
         seconds = time.perf_counter() - started
 
         c = demo.counts
-        per_school = ", ".join(f"{n} op {name}" for name, n in c["pupils_current"].items())
+        per_school = ", ".join(f"{n} op {name}" for name, n in list(c["pupils_current"].items())[:3])
+        if len(c["pupils_current"]) > 3:
+            per_school += f" … ({sum(c['pupils_current'].values())} op {len(c['pupils_current'])} scholen)"
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demodata {'opnieuw ' if reset else ''}aangemaakt in {seconds:.1f} s "
@@ -67,6 +89,11 @@ class Command(BaseCommand):
         for line in lines:
             self.stdout.write(f"  {line}")
         self.print_logins(demo.onboarding)
+        if scale:
+            self.stdout.write(
+                f"Ouders op bestuursschaal: {logins} logins {username_for('V000001')} … "
+                f"{username_for(f'V{logins:06d}')}, wachtwoord {PASSWORD}"
+            )
 
     def print_logins(self, onboarding):
         width_user = max(len("gebruikersnaam"), *(len(login.username) for login in DEMO_LOGINS))
