@@ -1,6 +1,10 @@
 """Benchmark of the portal under gunicorn, as ratios against a trivial baseline measured in the same run.
 
     .venv/bin/python bench/run.py [--requests 200] [--concurrency 4] [--workers 2] [--parents 50] [--seconds 60]
+                                  [--no-seed] [--parent user:password]
+
+At board scale (`seed_demo --scale board`): DATABASE_URL=… bench/run.py --no-seed --parent ouder-v000…:ouder-demo,
+with PARENT_LOGINS="ouder-v000001:ouder-demo,…" for the parents at once (bench/locustfile.py).
 
 Seeds the demo data into a fresh SQLite file (or DATABASE_URL; --no-seed keeps what is there), starts gunicorn on
 loopback and measures, each beside /health/ (one database round trip, no template):
@@ -147,9 +151,9 @@ def measure_pages(client, paths, args):
     return rows
 
 
-def login_burst(port, n, concurrency):
+def login_burst(port, n, concurrency, login):
     def one(_):
-        return Client(port).login("ouder", "ouder-demo")
+        return Client(port).login(*login)
 
     with ThreadPoolExecutor(concurrency) as pool:
         start = time.perf_counter()
@@ -208,6 +212,9 @@ def main():
     parser.add_argument("--seconds", type=int, default=60, help="how long the parents stay")
     parser.add_argument("--logins", type=int, default=20, help="logins in the burst")
     parser.add_argument("--no-seed", action="store_true", help="measure the database as it is (e.g. board scale)")
+    parser.add_argument(
+        "--parent", default="ouder:ouder-demo", help="user:password whose pages are measured and who logs in the burst"
+    )
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="ouderportaal-bench-")
@@ -237,7 +244,7 @@ def main():
     try:
         wait_for_port(port)
         parent = Client(port)
-        parent.login("ouder", "ouder-demo")
+        parent.login(*args.parent.split(":", 1))
         staff = Client(port)
         staff.login("administratie", "beheer-demo")
         ppaths, spaths = parent_pages(parent), staff_pages(staff)
@@ -251,7 +258,7 @@ def main():
             "pages": [{**row, "path": anonymise(row["path"], ppaths)} for row in measure_pages(parent, ppaths, args)],
             "staff_pages": measure_pages(staff, spaths, args),
             "argon2_check_ms": argon2_check_ms(),
-            "login_burst": login_burst(port, args.logins, args.concurrency),
+            "login_burst": login_burst(port, args.logins, args.concurrency, args.parent.split(":", 1)),
         }
         if args.parents:
             report["parents_at_once"] = parents_at_once(port, args.parents, args.seconds, out)
