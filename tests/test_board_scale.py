@@ -76,7 +76,7 @@ def build(scale):
     )
     child = Pupil.objects.filter(guardianships__guardian=guardian).order_by("-pk").first()
     assert TestResult.objects.filter(pupil=child).count() > 20 and Absence.objects.filter(pupil=child).exists()
-    staff = f.make_user()
+    staff = f.make_user(two_factor=True)  # the back-office asks for the second step
     for school in board.schools.all():
         StaffRole.objects.create(user=staff, school=school, role=StaffRole.Role.ADMINISTRATION)
     return staff, User.objects.get(username=username_for(guardian.source_key)), child
