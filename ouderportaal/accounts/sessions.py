@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from ouderportaal.core.securitylog import event
 
-LAST_SEEN, IS_STAFF = "last_seen", "works_for_school"
+LAST_SEEN, HAS_STAFF_ROLE = "last_seen", "has_staff_role"
 
 
 def works_for_school(user):
@@ -21,13 +21,28 @@ def works_for_school(user):
     return user.is_staff or user.is_superuser or user.staff_roles.exists()
 
 
+def has_staff_role(request):
+    """Whether the logged-in user holds a StaffRole, asked once a session and kept in it (the navigation and the idle
+    timeout read it on every page). Access rules (`staff_page`, two-factor) always ask the database."""
+    session = request.session
+    if HAS_STAFF_ROLE not in session:
+        session[HAS_STAFF_ROLE] = request.user.staff_roles.exists()
+    return session[HAS_STAFF_ROLE]
+
+
+def remember_staff_role(sender, request, user, **kwargs):
+    """user_logged_in: a role granted or withdrawn counts from the next login on."""
+    if request is not None and hasattr(request, "session"):
+        request.session[HAS_STAFF_ROLE] = user.staff_roles.exists()
+
+
 def idle_timeout(get_response):
     def middleware(request):
         if request.user.is_authenticated:
             session, now = request.session, int(time.time())
-            if IS_STAFF not in session:
-                session[IS_STAFF] = works_for_school(request.user)
-            limit = settings.STAFF_IDLE_TIMEOUT if session[IS_STAFF] else settings.PARENT_IDLE_TIMEOUT
+            user = request.user
+            staff = user.is_staff or user.is_superuser or has_staff_role(request)
+            limit = settings.STAFF_IDLE_TIMEOUT if staff else settings.PARENT_IDLE_TIMEOUT
             last = session.get(LAST_SEEN)
             if last is not None and now - last > limit:
                 event("session.idle_timeout", request)

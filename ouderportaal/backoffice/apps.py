@@ -11,7 +11,7 @@ class BackofficeConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from ouderportaal.backoffice.context_processors import remember_staff_role
+        from ouderportaal.accounts.sessions import remember_staff_role
         from ouderportaal.backoffice.search import register_sqlite_fold
 
         connection_created.connect(register_sqlite_fold, dispatch_uid="backoffice.register_sqlite_fold")

@@ -1,33 +1,15 @@
 from django.utils.functional import SimpleLazyObject
 
+from ouderportaal.accounts.sessions import has_staff_role
 from ouderportaal.backoffice.access import office_schools
 from ouderportaal.changes.models import ChangeRequest
-
-SESSION_KEY = "is_school_staff"
-
-
-def is_school_staff(request):
-    """Whether the user holds a staff role, kept in the session at login so that pages do not query it.
-
-    Only the navigation reads this; the back-office's access rule (`staff_page`) always asks the database."""
-    user = getattr(request, "user", None)
-    if not (user and user.is_authenticated):
-        return False
-    session = request.session
-    if SESSION_KEY not in session:
-        session[SESSION_KEY] = user.staff_roles.exists()
-    return session[SESSION_KEY]
-
-
-def remember_staff_role(sender, request, user, **kwargs):
-    """user_logged_in: a role granted or withdrawn shows in the navigation from the next login on."""
-    if request is not None and hasattr(request, "session"):
-        request.session[SESSION_KEY] = user.staff_roles.exists()
 
 
 def staff_link(request):
     """`is_school_staff` for the navigation's Beheer link."""
-    return {"is_school_staff": SimpleLazyObject(lambda: is_school_staff(request))}
+    user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated)
+    return {"is_school_staff": SimpleLazyObject(lambda: signed_in and has_staff_role(request))}
 
 
 def pending_changes(request):
