@@ -148,3 +148,34 @@ def test_invitations_staff_and_medical_pages(device, browser, live_server, schoo
     axe_check(page)
     screenshot(page, f"{device}-medical")
     context.close()
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_a_teacher_sees_the_own_group_only(device, browser, live_server, school_data, screenshot, axe_check):
+    from ouderportaal.school.models import Teacher
+
+    zoe = school_data["zoe"]
+    group = zoe.enrolments.get().group
+    other_group = f.make_group(zoe.school, "8", name="Groep 8")
+    other = f.make_pupil(zoe.school, other_group, 8, roepnaam="Buiten", surname="Beeld")
+    f.make_staff(zoe.school, role="leerkracht", username="juf.kim", password="beheer-demo", email="kim@school.example")
+    group.teachers.add(
+        Teacher.objects.create(school=zoe.school, first_name="Kim", surname="Bos", email="kim@school.example")
+    )
+    options = DESKTOP if device == "desktop" else PHONE
+    context = browser.new_context(base_url=live_server.url, locale="nl-NL", **options)
+    page = context.new_page()
+    page.goto("/beheer/leerlingen/")
+    log_in(page, "juf.kim", "beheer-demo")
+    expect(page.get_by_text("13 leerlingen")).to_be_visible()
+    expect(page.get_by_role("link", name="Beeld, Buiten")).to_have_count(0)
+    axe_check(page)
+    assert page.evaluate(OVERFLOW) == []
+    screenshot(page, f"{device}-teacher-list")
+    page.get_by_role("link", name="Berg, van der, Zoë").click()
+    expect(page.get_by_role("heading", name="Zoë van der Berg", level=1)).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("Uitnodigen"))).to_have_count(0)  # read-only
+    screenshot(page, f"{device}-teacher-record")
+    response = page.goto(f"/beheer/leerlingen/{other.public_id}/")
+    assert response.status == 404
+    context.close()

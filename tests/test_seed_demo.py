@@ -340,3 +340,20 @@ def test_demo_has_sick_reports_and_a_pending_leave_request(demo):
     assert leave.pupil in demo.parent_children
     director = User.objects.get(username="directeur")
     assert StaffRole.objects.filter(user=director, school=demo.schools[0], role="directeur").exists()
+
+
+@pytest.mark.django_db
+def test_teacher_login_sees_only_the_pupils_of_own_group(demo):
+    from ouderportaal.backoffice.access import visible_pupils
+
+    teacher = User.objects.get(username="leerkracht")
+    daan = demo.parent_children[-1]
+    group = daan.enrolments.get(school_year=demo.current_year).group
+    assert teacher.email in {t.email for t in group.teachers.all()}
+    assert StaffRole.objects.filter(user=teacher, role=StaffRole.Role.TEACHER, school=group.school).exists()
+    seen = set(visible_pupils(teacher).values_list("pk", flat=True))
+    assert daan.pk in seen
+    assert seen <= set(group.enrolments.values_list("pupil_id", flat=True)) | set(
+        Enrolment.objects.filter(group__teachers__email=teacher.email).values_list("pupil_id", flat=True)
+    )
+    assert len(seen) < Pupil.objects.filter(school=group.school).count() / 3

@@ -8,12 +8,19 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import get_user_model, logout
 from django.utils.translation import gettext as _
 
 from ouderportaal.core.securitylog import event
 
-LAST_SEEN, HAS_STAFF_ROLE = "last_seen", "has_staff_role"
+LAST_SEEN, HAS_STAFF_ROLE, IS_GUARDIAN = "last_seen", "has_staff_role", "is_guardian"
+
+# What the navigation needs to know of an account on every page, asked once a session and kept in it. Access rules
+# (`staff_page`, two-factor, the guardian's own pupils) always ask the database.
+REMEMBERED = {
+    HAS_STAFF_ROLE: lambda user: user.staff_roles.exists(),
+    IS_GUARDIAN: lambda user: get_user_model().objects.filter(pk=user.pk, guardian__isnull=False).exists(),
+}
 
 
 def works_for_school(user):
@@ -21,19 +28,29 @@ def works_for_school(user):
     return user.is_staff or user.is_superuser or user.staff_roles.exists()
 
 
-def has_staff_role(request):
-    """Whether the logged-in user holds a StaffRole, asked once a session and kept in it (the navigation and the idle
-    timeout read it on every page). Access rules (`staff_page`, two-factor) always ask the database."""
+def remembered(request, key):
+    """REMEMBERED[key] for the logged-in user, from the session when it is there."""
     session = request.session
-    if HAS_STAFF_ROLE not in session:
-        session[HAS_STAFF_ROLE] = request.user.staff_roles.exists()
-    return session[HAS_STAFF_ROLE]
+    if key not in session:
+        session[key] = REMEMBERED[key](request.user)
+    return session[key]
 
 
-def remember_staff_role(sender, request, user, **kwargs):
-    """user_logged_in: a role granted or withdrawn counts from the next login on."""
+def has_staff_role(request):
+    """Whether the logged-in user holds a StaffRole (the navigation and the idle timeout read it on every page)."""
+    return remembered(request, HAS_STAFF_ROLE)
+
+
+def is_guardian(request):
+    """Whether the logged-in user is a guardian in the school's records (the navigation's parent sections)."""
+    return remembered(request, IS_GUARDIAN)
+
+
+def remember_roles(sender, request, user, **kwargs):
+    """user_logged_in: a role granted or withdrawn, or a guardian record linked, counts from the next login on."""
     if request is not None and hasattr(request, "session"):
-        request.session[HAS_STAFF_ROLE] = user.staff_roles.exists()
+        for key in REMEMBERED:
+            request.session.pop(key, None)
 
 
 def idle_timeout(get_response):

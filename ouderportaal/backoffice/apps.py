@@ -11,8 +11,8 @@ class BackofficeConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from ouderportaal.accounts.sessions import remember_staff_role
+        from ouderportaal.accounts.sessions import remember_roles
         from ouderportaal.backoffice.search import register_sqlite_fold
 
         connection_created.connect(register_sqlite_fold, dispatch_uid="backoffice.register_sqlite_fold")
-        user_logged_in.connect(remember_staff_role, dispatch_uid="backoffice.remember_staff_role")
+        user_logged_in.connect(remember_roles, dispatch_uid="backoffice.remember_roles")

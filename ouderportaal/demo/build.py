@@ -65,6 +65,7 @@ PEOPLE = {
     "ouder3": ("Jeroen", "Bakker", "jeroen.bakker@example.org"),
     "administratie": ("Ingrid", "Hoekstra", "i.hoekstra@demijlpaal.example"),
     "directeur": ("Marleen", "Visser", "m.visser@demijlpaal.example"),
+    "leerkracht": ("", "", ""),  # becomes the imported teacher of Daan's group: see add_demo_teacher
     "admin": ("Demo", "Beheerder", "beheer@ouderportaal.example"),
 }
 
@@ -139,6 +140,7 @@ def build_demo(today=None):
                     raise DemoDataError(f"De demo-export {path.name} liet zich niet importeren: {problems}")
         demo = _finish(planner, today)
 
+        add_demo_teacher(users["leerkracht"], demo.parent_children[-1], demo.current_year)
         # Other apps add their demo data here, one call each, after everything above exists.
         add_demo_letters(schools[0], users["administratie"], parent=users["ouder"])
         add_demo_changes(board)
@@ -150,6 +152,16 @@ def build_demo(today=None):
         add_demo_authenticators(users.values())
         demo.counts = demo_counts(board, today)
     return demo
+
+
+def add_demo_teacher(user, pupil, school_year):
+    """The teacher login is the imported teacher of the pupil's group this year: a login meets its Teacher record
+    through the email address, as with a real school's export (backoffice.access.teacher_groups)."""
+    group = pupil.enrolments.get(school_year=school_year).group
+    teacher = group.teachers.order_by("source_key").first()
+    user.first_name, user.last_name, user.email = teacher.first_name, teacher.surname, teacher.email
+    user.save(update_fields=["first_name", "last_name", "email"])
+    StaffRole.objects.create(user=user, school=group.school, role=StaffRole.Role.TEACHER)
 
 
 def demo_world():
