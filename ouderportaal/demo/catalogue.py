@@ -23,7 +23,7 @@ DEMO_LOGINS = (
     DemoLogin("ouder3", "ouder-demo", "ouder: vader van Emma en Sem, De Regenboog"),
     DemoLogin("administratie", "beheer-demo", "administratie De Mijlpaal (/beheer/)"),
     DemoLogin("directeur", "beheer-demo", "directeur De Mijlpaal: beslist over verlof (/beheer/verlof/)"),
-    DemoLogin("leerkracht", "beheer-demo", "leerkracht van groep 7, De Mijlpaal: ziet alleen de eigen groep (/beheer/)"),
+    DemoLogin("leerkracht", "beheer-demo", "leerkracht groep 7 De Mijlpaal: ziet alleen de eigen groep (/beheer/)"),
     DemoLogin("admin", "admin-demo", "beheerder: Django-admin (/admin/)"),
 )
 DEMO_USERNAMES = tuple(login.username for login in DEMO_LOGINS)
