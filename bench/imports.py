@@ -45,6 +45,20 @@ def import_all(files, schools):
     return counts
 
 
+def profiled(prefix, name, function, *args):
+    """Run `function`, under cProfile when --profile is given (stats in PREFIX-first.prof, PREFIX-again.prof)."""
+    if not prefix:
+        return function(*args)
+    import cProfile
+    import pstats
+
+    profile = cProfile.Profile()
+    value = profile.runcall(function, *args)
+    profile.dump_stats(f"{prefix}-{name}.prof")
+    pstats.Stats(profile, stream=sys.stderr).sort_stats("tottime").print_stats(25)
+    return value
+
+
 def child(args):
     import django
 
@@ -91,13 +105,15 @@ def child(args):
         result["generate_s"] = time.perf_counter() - started
         result["files"] = len(files)
         result["megabytes"] = sum(p.stat().st_size for _b, _s, p in files) / 2**20
-        started = time.perf_counter()
-        result["counts"] = import_all(files, schools)
+        started, cpu = time.perf_counter(), time.process_time()
+        result["counts"] = profiled(args.profile, "first", import_all, files, schools)
         result["first_import_s"] = time.perf_counter() - started
+        result["first_import_cpu_s"] = time.process_time() - cpu
         result["peak_rss_mb_after_import"] = peak_rss_mb()
-        started = time.perf_counter()
-        again = import_all(files, schools)
+        started, cpu = time.perf_counter(), time.process_time()
+        again = profiled(args.profile, "again", import_all, files, schools)
         result["reimport_s"] = time.perf_counter() - started
+        result["reimport_cpu_s"] = time.process_time() - cpu
         result["reimport_written"] = sum(c["new"] + c["changed"] for c in again.values())
 
     # The baseline: the very same rows, inserted with one executemany per table.
@@ -111,7 +127,7 @@ def child(args):
     with transaction.atomic():
         for model, _columns, _rows in reversed(tables):
             model.objects.all()._raw_delete(model.objects.db)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with transaction.atomic(), connection.cursor() as cursor:
         for model, columns, rows in tables:
             quote = connection.ops.quote_name
@@ -119,6 +135,7 @@ def child(args):
                    f"VALUES ({', '.join(['%s'] * len(columns))})")  # fmt: skip
             cursor.executemany(sql, [tuple(_adapt(v) for v in row) for row in rows])
     result["executemany_s"] = time.perf_counter() - started
+    result["executemany_cpu_s"] = time.process_time() - cpu
     result["rows"] = {model._meta.label: len(rows) for model, _c, rows in tables}
     print(json.dumps(result))
 
@@ -193,6 +210,7 @@ def main():
     parser.add_argument("--pupils", type=int, default=10_000)
     parser.add_argument("--results", type=int, default=400_000)
     parser.add_argument("--postgres", help="a PostgreSQL URL of a database this benchmark may empty")
+    parser.add_argument("--profile", help="write cProfile stats of both imports to PREFIX-first/-again.prof")
     parser.add_argument("--child", action="store_true")
     parser.add_argument("--hostile-only", action="store_true", help="only the memory measurements")
     parser.add_argument("--hostile-file")
@@ -215,7 +233,7 @@ def main():
         for url in targets:
             out = subprocess.run(
                 [sys.executable, __file__, "--child", "--schools", str(args.schools), "--pupils", str(args.pupils),
-                 "--results", str(args.results)],
+                 "--results", str(args.results), *(["--profile", args.profile] if args.profile else [])],
                 env={**env, "DATABASE_URL": url}, capture_output=True, text=True, cwd=ROOT, check=True,
             )  # fmt: skip
             report.append(json.loads(out.stdout.strip().splitlines()[-1]))

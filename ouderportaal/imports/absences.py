@@ -97,14 +97,16 @@ def prepare_absences(fileobj, *, school, progress=None, **_options):
         )
 
     plan = Plan(rows=len(seen), problems=problems)
-    section = Section(_("absenties"), Absence)
+    section = Section(_("absenties"), Absence, compared=("reason", "excused", "minutes_late", "note"))
     plan.sections = [section]
     if parsed:
         days = [p[1] for p in parsed]
-        fields = ["id", "pupil_id", "date", "part_of_day", "reason", "excused", "minutes_late", "note"]
+        fields = ["id", "pupil_id", "date", "part_of_day", *section.compared]
         stored = {
-            (a["pupil_id"], a["date"], a["part_of_day"]): a
-            for a in Absence.objects.filter(pupil__school=school, date__range=(min(days), max(days))).values(*fields)
+            row[1:4]: (row[0], row[4:])
+            for row in Absence.objects.filter(pupil__school=school, date__range=(min(days), max(days))).values_list(
+                *fields
+            )
         }
         for pupil, day, part, values in parsed:
             values.update(pupil=pupil, date=day, part_of_day=part)

@@ -1,5 +1,6 @@
 """What the three CSV sources share: reading rows into checked values, finding pupils by key."""
 
+import functools
 import unicodedata
 
 import phonenumbers
@@ -11,18 +12,27 @@ from stdnum.nl import postcode as postcode_number
 from ouderportaal.imports.reading import BadValue, Problem, aliases_for, read_csv
 from ouderportaal.school.models import Pupil
 
+MEMO_LIMIT = 20_000  # distinct values remembered per column: dates, levels, scores and codes repeat all through a file
+
 
 class Row:
-    """One CSV line's values; `take` converts one column and records a Problem instead of raising."""
+    """One CSV line's values; `take` converts one column and records a Problem instead of raising.
 
-    def __init__(self, line, values, problems):
-        self.line, self.values, self.problems, self.ok = line, values, problems, True
+    Conversions are remembered per column for the whole file (`memo`, shared by its rows): the same date, level or
+    score text is checked once, not on each of 400,000 rows. A column is always read with one converter, and the
+    converters are pure functions of the text, so a remembered value is what converting again would give.
+    """
+
+    __slots__ = ("line", "values", "problems", "ok", "memo")
+
+    def __init__(self, line, values, problems, memo):
+        self.line, self.values, self.problems, self.ok, self.memo = line, values, problems, True, memo
 
     def raw(self, column):
         return self.values.get(column, "")
 
     def take(self, column, convert=None, *, required=False, max_length=None, **kwargs):
-        text = self.raw(column)
+        text = self.values.get(column, "")
         if not text:
             if required:
                 self.fail(column, text, _("verplicht veld is leeg"))
@@ -32,11 +42,19 @@ class Row:
             return None
         if convert is None:
             return text
+        known = self.memo.get(column)
+        if known is None:
+            known = self.memo[column] = {}
+        elif text in known:
+            return known[text]
         try:
-            return convert(text, **kwargs)
+            value = convert(text, **kwargs)
         except BadValue as error:
             self.fail(column, text, str(error))
             return None
+        if len(known) < MEMO_LIMIT:
+            known[text] = value
+        return value
 
     def fail(self, column, value, message):
         self.problems.append(Problem(self.line, column, value[:100], message))
@@ -46,12 +64,14 @@ class Row:
         self.problems.append(Problem(self.line, column, value[:100], message, warning=True))
 
 
-def rows(fileobj, spec, required, problems, *, progress=None):
+def rows(fileobj, spec, required, problems, *, progress=None, known=None):
+    """The file's rows; `known` ({column: {text: value}}) seeds the memo with values already stored and checked."""
     csv_file = read_csv(fileobj, aliases=aliases_for(spec), required=required)
+    memo = {column: dict(values) for column, values in (known or {}).items()}
     for count, (line, values) in enumerate(csv_file.rows):
         if progress and count % 2000 == 0:
             progress(csv_file.lines.bytes_read, csv_file.size)
-        yield Row(line, values, problems)
+        yield Row(line, values, problems, memo)
 
 
 def pupils_by_key(school):
@@ -68,7 +88,9 @@ def find_pupil(row, pupils, column="leerling_key"):
     return pupil
 
 
+@functools.lru_cache(maxsize=50_000)
 def simplify(text):
+    """Case, accents and punctuation do not count: "Van 't Hof" and "van thof" are the same name."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if ch.isalnum() and not unicodedata.combining(ch))
 

@@ -9,6 +9,7 @@ import csv
 import datetime
 import decimal
 import io
+import operator
 import re
 from dataclasses import dataclass
 
@@ -158,22 +159,28 @@ def read_csv(fileobj, *, aliases, required):
     if duplicates:
         raise Refused(_("Deze kolommen staan er dubbel in: %(columns)s.") % {"columns": ", ".join(sorted(duplicates))})
 
+    width = len(columns)
+    named = [column for column in columns if column]
+    positions = [index for index, column in enumerate(columns) if column]
+    picked = operator.itemgetter(*positions) if len(positions) > 1 else lambda record: (record[positions[0]],)
+
     def rows():
         reader = csv.reader(iterator, delimiter=delimiter)
         try:
             for record in reader:
                 line = reader.line_num + 1
-                if not any(cell.strip() for cell in record):
+                if len(record) != width:
+                    if not "".join(record).strip():
+                        continue
+                    if len(record) > width and "".join(record[width:]).strip():
+                        raise Refused(
+                            _("Regel %(line)s heeft %(count)s velden, de kopregel %(header)s.")
+                            % {"line": line, "count": len(record), "header": width}
+                        )
+                    record = (record + [""] * width)[:width]
+                values = {column: cell.strip() for column, cell in zip(named, picked(record), strict=True)}
+                if not any(values.values()) and not "".join(record).strip():
                     continue
-                if len(record) > len(columns) and any(cell.strip() for cell in record[len(columns) :]):
-                    raise Refused(
-                        _("Regel %(line)s heeft %(count)s velden, de kopregel %(header)s.")
-                        % {"line": line, "count": len(record), "header": len(columns)}
-                    )
-                values = {}
-                for column, cell in zip(columns, record, strict=False):
-                    if column:
-                        values[column] = cell.strip()
                 yield line, values
         except csv.Error as error:
             if "field larger" in str(error):

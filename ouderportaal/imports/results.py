@@ -59,7 +59,14 @@ def prepare_results(fileobj, *, school, progress=None, **_options):
     assessments = {(a.supplier, a.subject, a.name): a for a in Assessment.objects.all()}
     years = {y.start_year: y for y in SchoolYear.objects.all()}
     assessment_section = Section(_("toetsen"), Assessment)
-    parsed, seen = [], {}
+    section = Section(_("toetsresultaten"), TestResult, compared=("taken_on", "score", "ability_score", "level"))
+    plan = Plan(sections=[assessment_section, section], problems=problems)
+    stored = _stored(school, years, section.compared)
+    seen, year_of_day = {}, {}
+
+    def describe(result):
+        return f"{result.pupil} {result.assessment.name} {result.moment}"
+
     for row in rows(fileobj, COLUMNS, REQUIRED, problems, progress=progress):
         pupil = find_pupil(row, pupils)
         birth_date = row.take("geboortedatum", parse_date)
@@ -85,9 +92,12 @@ def prepare_results(fileobj, *, school, progress=None, **_options):
             )
             assessment_section.new.append(assessment)
             assessment_section.samples_new.append(str(assessment))
-        start = SchoolYear.start_year_for(taken_on)
-        year = years.get(start) or years.setdefault(start, SchoolYear(start_year=start))
-        unique = (pupil.pk, key, start, moment)
+        year = year_of_day.get(taken_on)
+        if year is None:
+            start = SchoolYear.start_year_for(taken_on)
+            year = year_of_day[taken_on] = years.get(start) or years.setdefault(start, SchoolYear(start_year=start))
+        pupil_id = pupil.pk
+        unique = (pupil_id, key, year.start_year, moment)
         if unique in seen:
             row.fail(
                 "toetsmoment",
@@ -96,35 +106,19 @@ def prepare_results(fileobj, *, school, progress=None, **_options):
             )
             continue
         seen[unique] = row.line
-        parsed.append(
-            (
-                pupil,
-                assessment,
-                year,
-                {
-                    "moment": moment,
-                    "taken_on": taken_on,
-                    "score": score or "",
-                    "ability_score": ability,
-                    "level": level,
-                },
-            )
-        )
-
-    plan = Plan(rows=len(seen), problems=problems)
-    section = Section(_("toetsresultaten"), TestResult)
-    plan.sections = [assessment_section, section]
-    stored = {}
-    if parsed:
-        year_of = {y.pk: y.start_year for y in years.values() if y.pk}
-        fields = ["id", "pupil_id", "assessment_id", "school_year_id", "moment", "taken_on", "score", "ability_score"]
-        for result in TestResult.objects.filter(pupil__school=school).values(*fields, "level"):
-            key = (result["pupil_id"], result["assessment_id"], year_of[result["school_year_id"]], result["moment"])
-            stored[key] = result
-    for pupil, assessment, year, values in parsed:
-        values.update(pupil=pupil, assessment=assessment, school_year=year)
-        existing = stored.get((pupil.pk, assessment.pk, year.start_year, values["moment"])) if assessment.pk else None
-        section.compare_row(existing, values, describe=lambda r: f"{r.pupil} {r.assessment.name} {r.moment}")
+        values = {
+            "pupil": pupil,
+            "assessment": assessment,
+            "school_year": year,
+            "moment": moment,
+            "taken_on": taken_on,
+            "score": score or "",
+            "ability_score": ability,
+            "level": level,
+        }
+        existing = stored.get((pupil_id, assessment.pk, year.start_year, moment)) if assessment.pk else None
+        section.compare_row(existing, values, describe=describe)
+    plan.rows = len(seen)
 
     def apply():
         for year in years.values():
@@ -135,3 +129,13 @@ def prepare_results(fileobj, *, school, progress=None, **_options):
 
     plan.apply = apply
     return plan
+
+
+def _stored(school, years, compared):
+    """The school's stored results: {(pupil id, test id, school year, moment): (id, (compared values…))}."""
+    year_of = {y.pk: y.start_year for y in years.values()}
+    fields = ["id", "pupil_id", "assessment_id", "school_year_id", "moment", *compared]
+    return {
+        (row[1], row[2], year_of[row[3]], row[4]): (row[0], row[5:])
+        for row in TestResult.objects.filter(pupil__school=school).values_list(*fields)
+    }
