@@ -217,6 +217,8 @@ IMPORT_DIR = Path(env("IMPORT_DIR", str(BASE_DIR / "var" / "imports")))
 IMPORT_MAX_BYTES = int(env("IMPORT_MAX_MB", "20")) * 2**20
 # Larger uploads are checked and applied by the task worker; the page shows the progress.
 IMPORT_BACKGROUND_BYTES = int(env("IMPORT_BACKGROUND_KB", "512")) * 2**10
+# A checked file that is not applied within this many hours is removed (on each upload, and `manage.py clean_imports`).
+IMPORT_KEEP_HOURS = int(env("IMPORT_KEEP_HOURS", "24"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -6,11 +6,12 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
 from ouderportaal.backoffice.access import office_schools, staff_page
 from ouderportaal.backoffice.forms import ImportUploadForm
-from ouderportaal.imports import services
+from ouderportaal.imports import services, uploads
 from ouderportaal.imports.models import ImportRun
 from ouderportaal.imports.reading import neutralise
 
@@ -23,13 +24,34 @@ def _runs(request):
 
 @staff_page
 @require_http_methods(["GET", "HEAD", "POST"])
+@csrf_exempt  # checked in _imports below, once the upload limit is in place (Django's pattern for upload handlers)
 def imports(request):
     runs, schools = _runs(request)
     if not schools.exists():
         raise Http404("Geen school waar u importeert")
-    form = ImportUploadForm(
-        request.POST or None, request.FILES or None, schools=schools.order_by("name"), sources=ImportRun.Source.choices
-    )
+    if request.method == "POST" and uploads.too_large(request):
+        # Refused on the request's length: the body is never read, so nothing is kept in memory or on disk.
+        return _page(request, _form(None, schools), runs, refused=True)
+    limit = uploads.LimitedUpload(request)
+    request.upload_handlers.insert(0, limit)
+    return _imports(request, runs, schools, limit)
+
+
+def _form(request, schools):
+    data = (request.POST or None, request.FILES or None) if request else (None, None)
+    return ImportUploadForm(*data, schools=schools.order_by("name"), sources=ImportRun.Source.choices)
+
+
+def _page(request, form, runs, *, refused=False):
+    context = {"form": form, "runs": runs[:20], "refused": uploads.refusal() if refused else ""}
+    return render(request, "backoffice/imports.html", context, status=413 if refused else 200)
+
+
+@csrf_protect
+def _imports(request, runs, schools, limit):
+    form = _form(request, schools)
+    if limit.exceeded:
+        return _page(request, _form(None, schools), runs, refused=True)
     if request.method == "POST" and form.is_valid():
         run = services.start_import(
             source=form.cleaned_data["source"],
@@ -38,7 +60,7 @@ def imports(request):
             actor=request.user,
         )
         return redirect("backoffice:import_run", run_id=run.pk)
-    return render(request, "backoffice/imports.html", {"form": form, "runs": runs[:20]})
+    return _page(request, form, runs)
 
 
 @staff_page
@@ -46,6 +68,13 @@ def imports(request):
 def import_run(request, run_id):
     runs, _schools = _runs(request)
     run = get_object_or_404(runs, pk=run_id)
+    if request.method == "POST" and "discard" in request.POST:
+        try:
+            services.discard_import(run=run, acting_user=request.user)
+            messages.success(request, _("De import is niet verwerkt; het bestand is verwijderd."))
+        except services.ApplyError as error:
+            messages.error(request, str(error))
+        return redirect("backoffice:import_run", run_id=run.pk)
     if request.method == "POST":
         try:
             services.request_apply(

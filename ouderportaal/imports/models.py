@@ -22,6 +22,7 @@ class ImportRun(models.Model):
         APPLYING = "applying", _("wordt verwerkt")
         APPLIED = "applied", _("verwerkt")
         FAILED = "failed", _("mislukt")
+        DISCARDED = "discarded", _("niet verwerkt")
 
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True, db_index=True)
     finished_at = models.DateTimeField(_("verwerkt op"), null=True, blank=True)
@@ -59,6 +60,10 @@ class ImportRun(models.Model):
     @property
     def busy(self):
         return self.status in (self.Status.QUEUED, self.Status.CHECKING, self.Status.APPLYING)
+
+    @property
+    def can_discard(self):
+        return self.status == self.Status.PREVIEWED and bool(self.stored_file)
 
     @property
     def can_apply(self):

@@ -4,6 +4,7 @@ Every source has a `prepare_*` function: it reads and validates every row, compa
 returns a Plan. Nothing is written unless the whole file is free of errors.
 """
 
+import datetime
 import uuid
 from pathlib import Path
 
@@ -102,6 +103,7 @@ def start_import(*, source, upload, school, actor):
     """Keep the uploaded file and check it: at once when small, else in the task worker."""
     directory = Path(settings.IMPORT_DIR)
     directory.mkdir(parents=True, exist_ok=True)
+    clean_stale()
     run = ImportRun(
         source=source,
         file_name=Path(upload.name).name[:255],
@@ -142,6 +144,8 @@ def check_stored(run):
             plan = _prepare(run, fileobj, _progress_saver(run))
         _record(run, plan)
         run.status = ImportRun.Status.PREVIEWED
+        if run.error_count:  # it cannot be applied: the errors are kept on the run, the file is not needed
+            _discard(run)
     except Refused as refusal:
         run.status, run.message = ImportRun.Status.REFUSED, str(refusal)
         _discard(run)
@@ -185,6 +189,7 @@ def apply_stored(run):
     except (ApplyError, Refused, FileNotFoundError) as error:
         run.status, run.message, run.progress = ImportRun.Status.FAILED, str(error), 100
         run.save()
+        _discard(run)  # a failed run cannot be applied again: upload the file anew
         return run
     _discard(run)
     return run
@@ -195,3 +200,47 @@ def _discard(run):
         _path(run).unlink(missing_ok=True)
         run.stored_file = ""
         ImportRun.objects.filter(pk=run.pk).update(stored_file="")
+
+
+def discard_import(*, run, acting_user):
+    """Staff decide not to apply a checked file: the run says so and the stored file is removed."""
+    claimed = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.PREVIEWED).update(
+        status=ImportRun.Status.DISCARDED, finished_at=timezone.now()
+    )
+    if not claimed:
+        raise ApplyError(_("Deze import is al verwerkt of verwijderd."))
+    run.refresh_from_db()
+    _discard(run)
+    log_action(acting_user, "import.discarded", run, file=run.file_name)
+    return run
+
+
+def clean_stale(*, hours=None, now=None):
+    """Remove stored files of checks not applied within IMPORT_KEEP_HOURS, and files no run refers to (an upload
+    that broke off). Runs that are being checked or applied keep theirs. Returns the number of files removed."""
+    hours = settings.IMPORT_KEEP_HOURS if hours is None else hours
+    cutoff = (now or timezone.now()) - datetime.timedelta(hours=hours)
+    busy = [ImportRun.Status.QUEUED, ImportRun.Status.CHECKING, ImportRun.Status.APPLYING]
+    removed = 0
+    stale = ImportRun.objects.exclude(stored_file="").exclude(status__in=busy).filter(created_at__lt=cutoff)
+    message = _("Niet verwerkt binnen %(hours)s uur; het bestand is verwijderd. Upload het opnieuw.") % {"hours": hours}
+    for run in stale:
+        if run.status == ImportRun.Status.PREVIEWED:
+            # Claimed like an apply: a click on Verwerken at this moment wins, or this does.
+            claimed = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.PREVIEWED).update(
+                status=ImportRun.Status.DISCARDED, finished_at=timezone.now(), message=message
+            )
+            if not claimed:
+                continue
+            log_action(None, "import.discarded", run, file=run.file_name, reason="stale")
+        _discard(run)
+        removed += 1
+    directory = Path(settings.IMPORT_DIR)
+    if directory.is_dir():
+        kept = set(ImportRun.objects.exclude(stored_file="").values_list("stored_file", flat=True))
+        for path in directory.glob("*.upload"):
+            modified = datetime.datetime.fromtimestamp(path.stat().st_mtime, tz=datetime.UTC)
+            if path.name not in kept and modified < cutoff:
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed
