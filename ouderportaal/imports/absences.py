@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from ouderportaal.absences.models import EXCUSED_BY_DEFAULT, Absence, Reason
 from ouderportaal.imports.csvsource import as_choice, find_pupil, pupils_by_key, rows, simplify
 from ouderportaal.imports.reading import parse_bool, parse_date, parse_int
-from ouderportaal.imports.upsert import Plan, ProblemLog, Section
+from ouderportaal.imports.upsert import Plan, ProblemLog, Section, stored_rows
 
 COLUMNS = {
     "leerling_key": ["leerlingnummer", "leerling_id", "leerling"],
@@ -104,8 +104,8 @@ def prepare_absences(fileobj, *, school, progress=None, **_options):
         fields = ["id", "pupil_id", "date", "part_of_day", *section.compared]
         stored = {
             row[1:4]: (row[0], row[4:])
-            for row in Absence.objects.filter(pupil__school=school, date__range=(min(days), max(days))).values_list(
-                *fields
+            for row in stored_rows(
+                Absence.objects.filter(pupil__school=school, date__range=(min(days), max(days))), *fields
             )
         }
         for pupil, day, part, values in parsed:

@@ -97,6 +97,8 @@ def simplify(text):
 
 def cross_check(row, pupil, birth_date):
     """Name and birth date in the file should match the pupil the key points at: a warning, not an error."""
+    if not (birth_date or row.values.get("achternaam") or row.values.get("roepnaam")):
+        return
     surname = row.raw("achternaam")
     if surname and simplify(surname) not in simplify(f"{pupil.voorvoegsel}{pupil.surname}"):
         row.warn("achternaam", surname, _("sleutel hoort bij %(name)s") % {"name": pupil.full_name})

@@ -108,11 +108,11 @@ def _contacts(row):
     return wanted
 
 
-def _household(row, board, surname):
+def _household(row, board, surname, name_template):
     return {
         "board": board,
         "source_key": (row.raw("gezin_key") or row.raw("ouder_key"))[:64],
-        "name": row.take("gezin_naam", max_length=200) or _("Gezin %(surname)s") % {"surname": surname},
+        "name": row.take("gezin_naam", max_length=200) or name_template % {"surname": surname},
         "street": row.take("straat", max_length=200),
         "postcode": row.take("postcode", as_postcode) or "",
         "city": row.take("plaats", max_length=100),
@@ -139,12 +139,14 @@ def prepare_families(fileobj, *, school, progress=None, **_options):
     problems = ProblemLog()
     pupils = pupils_by_key(school)
     guardians, links, gps, first_line = {}, {}, {}, {}
+    name_template = _("Gezin %(surname)s")  # translated once, not on every row
     for row in rows(fileobj, COLUMNS, REQUIRED, problems, progress=progress, known=_known_contacts(school)):
         pupil = find_pupil(row, pupils)
         guardian_key = row.take("ouder_key", required=True, max_length=64)
         person = _person(row, board)
         contacts = _contacts(row)
-        household = _household(row, board, " ".join(p for p in (person["voorvoegsel"], person["surname"]) if p))
+        surname = " ".join(p for p in (person["voorvoegsel"], person["surname"]) if p)
+        household = _household(row, board, surname, name_template)
         link = {
             "relation": row.take("relatie", as_choice, required=True, choices=RELATIONS),
             "has_authority": row.take("gezag", parse_bool, default=True),

@@ -178,7 +178,7 @@ def read_csv(fileobj, *, aliases, required):
                             % {"line": line, "count": len(record), "header": width}
                         )
                     record = (record + [""] * width)[:width]
-                values = {column: cell.strip() for column, cell in zip(named, picked(record), strict=True)}
+                values = dict(zip(named, map(str.strip, picked(record)), strict=True))
                 if not any(values.values()) and not "".join(record).strip():
                     continue
                 yield line, values

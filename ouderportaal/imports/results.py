@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from ouderportaal.imports.csvsource import cross_check, find_pupil, pupils_by_key, rows
 from ouderportaal.imports.reading import BadValue, parse_bool, parse_date, parse_decimal, parse_int
-from ouderportaal.imports.upsert import Plan, ProblemLog, Section
+from ouderportaal.imports.upsert import Plan, ProblemLog, Section, stored_rows
 from ouderportaal.results.models import Assessment, TestResult
 from ouderportaal.school.models import SchoolYear
 
@@ -78,9 +78,10 @@ def prepare_results(fileobj, *, school, progress=None, **_options):
         row.take("jaargroep", parse_int, low=1, high=8)
         score = row.take("toetsscore", max_length=20)
         ability = row.take("vaardigheidsscore", parse_decimal)
-        scheme = "IV" if row.raw("niveau_iv") else "AE" if row.raw("niveau_ae") else None
+        raw = row.values.get
+        scheme = "IV" if raw("niveau_iv") else "AE" if raw("niveau_ae") else None
         level = row.take("niveau_iv" if scheme == "IV" else "niveau_ae", as_level, scheme=scheme) if scheme else ""
-        normed = row.take("landelijk_genormeerd", parse_bool, default=True) if row.raw("landelijk_genormeerd") else True
+        normed = row.take("landelijk_genormeerd", parse_bool, default=True) if raw("landelijk_genormeerd") else True
         if not row.ok:
             continue
         cross_check(row, pupil, birth_date)
@@ -137,5 +138,5 @@ def _stored(school, years, compared):
     fields = ["id", "pupil_id", "assessment_id", "school_year_id", "moment", *compared]
     return {
         (row[1], row[2], year_of[row[3]], row[4]): (row[0], row[5:])
-        for row in TestResult.objects.filter(pupil__school=school).values_list(*fields)
+        for row in stored_rows(TestResult.objects.filter(pupil__school=school), *fields)
     }
