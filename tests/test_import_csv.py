@@ -178,6 +178,23 @@ def test_families_change_is_an_update_not_a_new_row(school):
     assert Guardian.objects.count() == 2  # the father is not in this file and is left alone
 
 
+def test_families_email_label(school):
+    """`email_soort` (werk, privé) is kept as the address's label; a new label replaces the contact details."""
+    header = ["leerling_key", "ouder_key", "achternaam", "relatie", "email", "email_soort", "telefoon"]
+
+    def file(label):
+        return csv_file(header, [["L1", "O1", "Visser", "moeder", "eva@example.nl", label, "06-12345678"]])
+
+    assert run(ImportRun.Source.FAMILIES, school, file("werk")).status == ImportRun.Status.APPLIED
+    email = ContactDetail.objects.get(guardian__source_key="O1", kind="email")
+    assert (email.value, email.label, email.display_label) == ("eva@example.nl", "werk", "werk")
+    assert_reimport_writes_nothing(ImportRun.Source.FAMILIES, school, lambda: file("werk"))
+    result = run(ImportRun.Source.FAMILIES, school, file("privé"))
+    assert result.counts["contactgegevens"]["changed"] == 2
+    assert ContactDetail.objects.get(guardian__source_key="O1", kind="email").label == "privé"
+    assert run(ImportRun.Source.FAMILIES, school, file("x" * 51)).errors[0]["column"] == "email_soort"
+
+
 @pytest.mark.parametrize(
     ("index", "value", "column", "message"),
     [

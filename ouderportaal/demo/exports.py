@@ -17,9 +17,9 @@ from ouderportaal.school.models import ContactDetail, Guardian, Household, Pupil
 Source = ImportRun.Source
 FAMILY_COLUMNS = [
     "leerling_key", "ouder_key", "voorletters", "voornaam", "voorvoegsel", "achternaam", "relatie", "gezag",
-    "mag_inzien", "ontvangt_post", "hoofdverzorger", "email", "email_geheim", "telefoon", "telefoon_soort",
-    "telefoon_geheim", "telefoon_nood", "telefoon_2", "telefoon_2_soort", "telefoon_2_geheim", "telefoon_2_nood",
-    "gezin_key", "gezin_naam", "straat", "postcode", "plaats", "gezin_telefoon", "adres_geheim",
+    "mag_inzien", "ontvangt_post", "hoofdverzorger", "email", "email_soort", "email_geheim", "telefoon",
+    "telefoon_soort", "telefoon_geheim", "telefoon_nood", "telefoon_2", "telefoon_2_soort", "telefoon_2_geheim",
+    "telefoon_2_nood", "gezin_key", "gezin_naam", "straat", "postcode", "plaats", "gezin_telefoon", "adres_geheim",
     "geboorteplaats", "nationaliteit", "huisarts", "huisarts_praktijk", "huisarts_telefoon", "huisarts_straat",
     "huisarts_postcode", "huisarts_plaats",
 ]  # fmt: skip
@@ -147,7 +147,8 @@ def _families(planner, school, wanted):
         rows.append([
             pupil.source_key, guardian.source_key, guardian.initials, guardian.first_name, guardian.voorvoegsel,
             guardian.surname, link.relation, yes(link.has_authority), yes(link.may_view), yes(link.receives_mail),
-            yes(link.is_main_caretaker), email.value if email else "", yes(email and email.secret), *phone_cells,
+            yes(link.is_main_caretaker), email.value if email else "", email.label if email else "",
+            yes(email and email.secret), *phone_cells,
             home.source_key, home.name, home.street, home.postcode, home.city, home.phone, yes(home.address_secret),
             pupil.birth_place, pupil.nationality, gp.name, gp.practice, gp.phone, gp.street, gp.postcode, gp.city,
         ])  # fmt: skip

@@ -34,6 +34,7 @@ COLUMNS = {
     "hoofdverzorger": [],
     "email": ["emailadres", "e_mail", "e_mailadres"],
     "email_geheim": [],
+    "email_soort": ["email_label", "email_omschrijving", "e_mail_soort"],
     "telefoon": ["telefoon_1", "telefoonnummer"],
     "telefoon_soort": ["telefoon_1_soort", "telefoon_label"],
     "telefoon_geheim": ["telefoon_1_geheim"],
@@ -92,7 +93,8 @@ def _contacts(row):
     wanted = []
     email = row.take("email", as_email)
     if email:
-        wanted.append(("email", email, "", row.take("email_geheim", parse_bool, default=False), False))
+        label = row.take("email_soort", max_length=50)
+        wanted.append(("email", email, label, row.take("email_geheim", parse_bool, default=False), False))
     for prefix in ("telefoon", "telefoon_2"):
         number = row.take(prefix, as_phone)
         if number:
