@@ -213,6 +213,7 @@ def main():
     parser.add_argument("--profile", help="write cProfile stats of both imports to PREFIX-first/-again.prof")
     parser.add_argument("--child", action="store_true")
     parser.add_argument("--hostile-only", action="store_true", help="only the memory measurements")
+    parser.add_argument("--skip-hostile", action="store_true", help="only the import timings")
     parser.add_argument("--hostile-file")
     parser.add_argument("--hostile-source")
     args = parser.parse_args()
@@ -239,7 +240,7 @@ def main():
             report.append(json.loads(out.stdout.strip().splitlines()[-1]))
             print(json.dumps(report[-1]), file=sys.stderr, flush=True)  # kept even if a later step fails
         hostile_report = []
-        for source, path in hostile_files(Path(directory)):
+        for source, path in [] if args.skip_hostile else hostile_files(Path(directory)):
             out = subprocess.run(
                 [sys.executable, __file__, "--hostile-file", str(path), "--hostile-source", source],
                 env={**env, "DATABASE_URL": f"sqlite:///{directory}/hostile.sqlite3"},
@@ -251,6 +252,37 @@ def main():
         r["ratio_to_executemany"] = r["first_import_s"] / r["executemany_s"]
         r["reimport_ratio"] = r["reimport_s"] / r["first_import_s"]
     print(json.dumps({"imports": report, "hostile": hostile_report}, indent=2))
+    print(table(report, hostile_report))
+
+
+def table(report, hostile_report):
+    """The figures as docs/benchmarks.md shows them (Markdown), with the machine's load at the end of the run."""
+    if not report:
+        return ""
+    names = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+    columns = [names.get(r["database"], r["database"]) for r in report]
+    first = report[0]
+    rows = [
+        ("files", lambda r: f"{r['files']} ({r['megabytes']:.1f} MB)"),
+        ("first import", lambda r: f"{r['first_import_s']:.1f} s (CPU {r['first_import_cpu_s']:.1f} s)"),
+        ("re-import, unchanged files",
+         lambda r: f"{r['reimport_s']:.1f} s (CPU {r['reimport_cpu_s']:.1f} s), {r['reimport_written']} rows written"),
+        ("executemany of the same rows", lambda r: f"{r['executemany_s']:.1f} s (CPU {r['executemany_cpu_s']:.1f} s)"),
+        ("first import ÷ executemany (target ≤ 3)", lambda r: f"**{r['ratio_to_executemany']:.2f}**"),
+        ("re-import ÷ first import (target ≤ 0.5)", lambda r: f"**{r['reimport_ratio']:.2f}**"),
+        ("peak memory of the importing process", lambda r: f"{r['peak_rss_mb_after_import']:.0f} MB"),
+    ]  # fmt: skip
+    lines = ["| | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
+    lines += [f"| {label} | " + " | ".join(cell(r) for r in report) + " |" for label, cell in rows]
+    counts = ", ".join(f"{n:,} {label}" for label, n in first["rows"].items())
+    lines.append(f"\nRows: {counts}.")
+    if hostile_report:
+        lines += ["", "| file | outcome | peak RSS |", "|---|---|---|"]
+        lines += [f"| {h['file']} ({h['mb']} MB) | {h['status']}, {h['errors']} errors {h['message'][:60]} | "
+                  f"{h['rss_peak_mb']} MB |" for h in hostile_report]  # fmt: skip
+    load = os.getloadavg()
+    lines.append(f"\nLoad average at the end: {load[0]:.1f}, {load[1]:.1f}, {load[2]:.1f} ({os.cpu_count()} CPUs).")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
