@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from ouderportaal.imports.models import ImportRun
 from ouderportaal.imports.services import import_file
-from ouderportaal.school.models import Enrolment, Group, Pupil, SchoolYear, Teacher
+from ouderportaal.school.models import CompositeGroup, Enrolment, Group, Pupil, SchoolYear, Teacher
 from tests import factories as f
 from tests.importfiles import edex, pupil
 
@@ -176,3 +176,31 @@ def test_command_reports_errors(school, tmp_path):
     with pytest.raises(CommandError, match="1 fouten"):
         call_command("import_edex", str(path))
     assert not Pupil.objects.exists()
+
+
+def test_composite_groups_stored_with_their_members(school):
+    """Samengestelde groepen: upserted on their key per school year; membership follows the file."""
+    combined = [("S1", "Plusklas"), ("S2", "Leesgroep")]
+    pupils = [
+        pupil("L1", "Sanne", "Visser", level="4", samengesteld="S1"),
+        pupil("L2", "Daan", "Berg", level="5", samengesteld="S1"),
+        pupil("L3", "Zoë", "Jansen", group="G2", level="8", samengesteld="S9"),  # not in the file: a warning
+    ]
+    result = run(school, edex(groups=GROUPS, pupils=pupils, combined=combined))
+    assert result.status == ImportRun.Status.APPLIED, result.errors
+    assert result.counts["samengestelde groepen"]["new"] == 2
+    assert result.counts["leden samengestelde groepen"]["new"] == 2
+    assert any(w["value"] == "S9" for w in result.warnings)
+    plusklas = CompositeGroup.objects.get(school=school, source_key="S1")
+    assert plusklas.school_year.start_year == 2025 and plusklas.name == "Plusklas"
+    assert set(plusklas.pupils.values_list("source_key", flat=True)) == {"L1", "L2"}
+    with CaptureQueriesContext(connection) as queries:
+        again = run(school, edex(groups=GROUPS, pupils=pupils, combined=combined))
+    assert len(writes(queries.captured_queries)) == 2 and again.counts["leden samengestelde groepen"]["unchanged"] == 2
+    # Daan leaves the plusklas and joins the reading group, which is renamed; nothing else changes.
+    pupils[1] = pupil("L2", "Daan", "Berg", level="5", samengesteld="S2")
+    result = run(school, edex(groups=GROUPS, pupils=pupils, combined=[("S1", "Plusklas"), ("S2", "Leesclub")]))
+    assert result.counts["leden samengestelde groepen"] == {"new": 1, "changed": 1, "unchanged": 1}
+    assert set(plusklas.pupils.values_list("source_key", flat=True)) == {"L1"}
+    assert CompositeGroup.objects.get(source_key="S2").name == "Leesclub"
+    assert list(Pupil.objects.get(source_key="L2").composite_groups.values_list("name", flat=True)) == ["Leesclub"]

@@ -188,6 +188,9 @@ def pupil(request, public_id):
         "pupil": pupil,
         "office": office,
         "enrolments": pupil.enrolments.select_related("group", "school_year").order_by("-school_year__start_year"),
+        "composite_groups": pupil.composite_groups.select_related("school_year").order_by(
+            "-school_year__start_year", "name"
+        ),
         "guardians": guardians,
         "emergency_contacts": pupil.emergency_contacts.all(),
         "absences": absences,

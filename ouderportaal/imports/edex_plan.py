@@ -14,7 +14,7 @@ from stdnum.nl import onderwijsnummer
 from ouderportaal.imports.edex import parse_edex, parse_school_year
 from ouderportaal.imports.reading import BadValue, Problem, Refused, parse_date
 from ouderportaal.imports.upsert import Plan, ProblemLog, Section
-from ouderportaal.school.models import Enrolment, Group, Pupil, School, SchoolYear, Teacher
+from ouderportaal.school.models import CompositeGroup, Enrolment, Group, Pupil, School, SchoolYear, Teacher
 
 GENDERS = {"0": "0", "1": "1", "2": "2", "9": "9", "?": "0", "": "0"}
 LEVELS = set("12345678")
@@ -107,6 +107,7 @@ def prepare_edex(fileobj, *, school=None, mark_missing_left=False, today=None, p
                 )
             group_key = ""
         row["group_key"] = group_key
+        row["composite_keys"] = record.refs.get("samengestelde_groep", [])
         if group_key and row["level"]:
             groups[group_key]["levels"].add(row["level"])
         pupils.append(row)
@@ -128,16 +129,6 @@ def prepare_edex(fileobj, *, school=None, mark_missing_left=False, today=None, p
 
     plan = Plan(rows=len(data.pupils) + len(data.groups) + len(data.teachers))
     plan.problems = problems
-    if data.combined_groups:
-        error(
-            data.combined_groups[0].line,
-            "samengestelde_groep",
-            "",
-            _("%(count)s samengestelde groepen (werkgroepen) gelezen; het portaal toont alleen de stamgroep")
-            % {"count": len(data.combined_groups)},
-            warning=True,
-        )
-
     # Compare with what is stored.
     stored_groups = {g.source_key: g for g in Group.objects.filter(school=school, school_year__start_year=start_year)}
     group_section = Section(_("groepen"), Group)
@@ -182,13 +173,14 @@ def prepare_edex(fileobj, *, school=None, mark_missing_left=False, today=None, p
     stored_enrolments = {
         e.pupil_id: e for e in Enrolment.objects.filter(pupil__school=school, school_year__start_year=start_year)
     }
+    pupil_objects = {}
     for row in pupils:
         values = row["values"]
         values["school"] = school
         stored = stored_pupils.get(row["key"])
         if stored is None:
             values.setdefault("enrolled_on", max(school_year.starts_on, values["birth_date"]))
-        pupil = pupil_section.compare(stored, values)
+        pupil = pupil_objects[row["key"]] = pupil_section.compare(stored, values)
         group = group_objects.get(row["group_key"])
         if group is None or values.get("left_on") and values["left_on"] < school_year.starts_on:
             continue
@@ -231,7 +223,8 @@ def prepare_edex(fileobj, *, school=None, mark_missing_left=False, today=None, p
 
     pair_section.samples_new = [pair_name(pair) for pair in sorted(new_pairs)[:5]]
 
-    plan.sections = [group_section, teacher_section, pupil_section, enrolment_section, pair_section]
+    composites = _composite_groups(data, school, school_year, start_year, pupils, pupil_objects, error)
+    plan.sections = [group_section, teacher_section, pupil_section, enrolment_section, pair_section, *composites[:2]]
     plan.school = school
     plan.pair_counts = (len(new_pairs), len(old_pairs))
 
@@ -249,6 +242,7 @@ def prepare_edex(fileobj, *, school=None, mark_missing_left=False, today=None, p
         through.objects.bulk_create(
             [through(group=group_objects[g], teacher=teacher_objects[t]) for g, t in sorted(new_pairs)]
         )
+        composites[2]()
 
     plan.apply = apply
     # New and removed teacher links show as new/changed.
@@ -256,6 +250,58 @@ def prepare_edex(fileobj, *, school=None, mark_missing_left=False, today=None, p
     pair_section.changed = sorted(old_pairs)
     pair_section.write = lambda: None
     return plan
+
+
+def _composite_groups(data, school, school_year, start_year, pupils, pupil_objects, error):
+    """Samengestelde groepen (upserted on their key per school year) and who is in them. A membership the file no
+    longer lists is removed for the groups it does list; the groups themselves are never deleted."""
+    names = {}
+    for record in data.combined_groups:
+        if not record.key or record.key in names or not record.get("naam"):
+            error(record.line, "samengestelde_groep", record.key, _("een samengestelde groep zonder sleutel of naam, "
+                                                                   "of met een dubbele sleutel"))  # fmt: skip
+            continue
+        names[record.key] = record.get("naam")[:50]
+    section = Section(_("samengestelde groepen"), CompositeGroup)
+    stored = {c.source_key: c for c in CompositeGroup.objects.filter(school=school, school_year__start_year=start_year)}
+    objects = {
+        key: section.compare(
+            stored.get(key),
+            {"school": school, "school_year": school_year, "source_key": key, "name": name},
+            describe=lambda c: c.name,
+        )
+        for key, name in names.items()
+    }
+    wanted = set()
+    for row in pupils:
+        left_on = row["values"].get("left_on")
+        if left_on and left_on < school_year.starts_on:
+            continue
+        for key in row["composite_keys"]:
+            if key in objects:
+                wanted.add((key, row["key"]))
+            else:
+                error(row["line"], "samengestelde_groep key", key, _("deze samengestelde groep staat niet in het "
+                                                                    "bestand; overgeslagen"), warning=True)  # fmt: skip
+    through = CompositeGroup.pupils.through
+    linked = through.objects.filter(compositegroup__school=school, compositegroup__school_year__start_year=start_year)
+    have = set(linked.values_list("compositegroup__source_key", "pupil__source_key"))
+    new, gone = sorted(wanted - have), sorted(pair for pair in have - wanted if pair[0] in objects)
+    members = Section(_("leden samengestelde groepen"), through)
+    members.unchanged, members.new, members.changed = len(wanted & have), new, gone
+    members.samples_new = [f"{pupil_objects[p]} → {names[c]}" for c, p in new[:5]]
+    members.samples_changed = [f"{p} ✕ {names[c]}" for c, p in gone[:5]]
+
+    def apply():
+        section.write()
+        for key, pupil_key in gone:
+            through.objects.filter(
+                compositegroup=objects[key], pupil__source_key=pupil_key, pupil__school=school
+            ).delete()
+        through.objects.bulk_create([through(compositegroup=objects[c], pupil=pupil_objects[p]) for c, p in new])
+
+    members.write = lambda: None
+    return section, members, apply
 
 
 def _check_pupil(record, error, keys):

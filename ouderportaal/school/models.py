@@ -280,6 +280,28 @@ class Enrolment(models.Model):
         return f"{self.pupil} — {self.group}"
 
 
+class CompositeGroup(models.Model):
+    """An EDEX samengestelde groep: pupils of several groups together for part of the week (a plusklas, a reading
+    group). The pupil's teaching group stays their `Enrolment`; this only names where else they are."""
+
+    school = models.ForeignKey(School, verbose_name=_("school"), on_delete=models.CASCADE)
+    school_year = models.ForeignKey(SchoolYear, verbose_name=_("schooljaar"), on_delete=models.PROTECT)
+    source_key = models.CharField(_("sleutel bron"), max_length=64)
+    name = models.CharField(_("naam"), max_length=50)
+    pupils = models.ManyToManyField(Pupil, verbose_name=_("leerlingen"), blank=True, related_name="composite_groups")
+
+    class Meta:
+        verbose_name = _("samengestelde groep")
+        verbose_name_plural = _("samengestelde groepen")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "school_year", "source_key"], name="composite_group_key")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class Guardian(models.Model):
     board = models.ForeignKey(Board, verbose_name=_("bestuur"), on_delete=models.PROTECT)
     household = models.ForeignKey(

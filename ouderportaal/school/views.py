@@ -88,9 +88,12 @@ def group(request, pupil):
             .order_by("roepnaam", "surname")
             .values("roepnaam", "voorvoegsel", "surname")
         )
-    return render_child_page(
-        request, pupil, "pupil_group", "school/group.html", {"enrolment": enrolment, "classmates": classmates}
+    # Samengestelde groepen (a plusklas, a reading group): named only, never their members.
+    composite_groups = pupil.composite_groups.filter(school_year__start_year=current_start_year()).values_list(
+        "name", flat=True
     )
+    context = {"enrolment": enrolment, "classmates": classmates, "composite_groups": composite_groups}
+    return render_child_page(request, pupil, "pupil_group", "school/group.html", context)
 
 
 @parent_page
