@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from e2e.conftest import pass_second_step
@@ -62,13 +63,13 @@ def test_staff_imports_edex_then_families(school, page, phone_page, device, axe_
     axe_check(page)
     screenshot(page, "preview")
     assert page.evaluate(OVERFLOW) == []
-    page.get_by_role("button", name="Verwerken").click()
+    page.get_by_role("button", name="Verwerken", exact=True).click()
     expect(page.get_by_text("De import wordt verwerkt.")).to_be_visible()
     expect(page.locator(".status")).to_have_text("verwerkt")
     screenshot(page, "applied")
 
     upload(page, "families", "27mp-families.csv")
-    page.get_by_role("button", name="Verwerken").click()
+    page.get_by_role("button", name="Verwerken", exact=True).click()
     expect(page.locator(".status")).to_have_text("verwerkt")
     assert school.pupils.filter(household__isnull=False).count() == school.pupils.count() > 0
 
@@ -78,6 +79,10 @@ def test_staff_imports_edex_then_families(school, page, phone_page, device, axe_
     for index in range(rows.count()):
         cells = rows.nth(index).locator("td")
         assert cells.nth(0).inner_text() == "0" and cells.nth(1).inner_text() == "0"
+    # Not applied after all: the stored file goes.
+    page.get_by_role("button", name="Niet verwerken").click()
+    expect(page.locator(".status")).to_have_text("niet verwerkt")
+    assert not list(Path(settings.IMPORT_DIR).iterdir())
 
     upload(page, "absences", "27mp-edex-2026-2027.xml")  # the wrong kind of file
     expect(page.locator(".notice")).to_contain_text("Er is niets opgeslagen")
