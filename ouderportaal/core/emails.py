@@ -8,6 +8,7 @@ import contextlib
 import email.policy
 import logging
 import secrets
+import time
 from datetime import timedelta
 from email.utils import parseaddr
 from functools import partial
@@ -17,8 +18,8 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives, mailers, make_msgid
 from django.core.mail.backends import console, smtp
+from django.db import DatabaseError, transaction
 from django.db import connection as db
-from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -293,39 +294,46 @@ def deliver(mail_id, now=None):
 def deliver_batch(mail_ids, now=None):
     """Send the rows of `mail_ids` that are due over one connection to the mail server; returns the number sent.
 
-    Rows are claimed a few at a time (one conditional UPDATE per CLAIM_CHUNK rows) and each is marked sent just after
-    the server accepted it, so a worker killed mid-batch leaves at most CLAIM_CHUNK rows claimed (sent again when the
-    claim expires; only the one in flight can have gone out already) and the rest untouched and due.
+    Rows are claimed CLAIM_CHUNK at a time (one conditional UPDATE) and each is marked sent right after the server
+    accepted it, in its own commit: one UPDATE by primary key. A worker killed mid-batch leaves the rest of its claim
+    "sending" until the claim expires (then the batch's follow-up check sends them, each with its own Message-ID);
+    only the one mail in flight can have gone out unmarked. A claim is renewed before it is half-way to expiry, so a
+    slow server never lets another worker take rows this one is still going to send.
     """
     connection = None
     files = {}  # attachments are read from storage once per batch
     serialised = {}  # a mass mail is serialised once per batch (see _send)
     sent = 0
-    try:
-        for start in range(0, len(mail_ids), CLAIM_CHUNK):
-            for mail in _claim(mail_ids[start : start + CLAIM_CHUNK], now):
-                try:
-                    if not is_deliverable(mail.to):
-                        raise UndeliverableAddress("no domain name in the address")
-                    if connection is None:
-                        connection = mailers["default"]
-                        connection.open()
-                    _send(connection, mail, files, serialised)
-                except Exception as exc:
-                    if not isinstance(exc, SMTPRecipientsRefused | UndeliverableAddress):
-                        # The connection may be broken: the next row opens a fresh one.
-                        _close_quietly(connection)
-                        connection = None
-                    _record_failure(mail, exc)
-                    continue
-                _mark_sent(mail)
-                sent += 1
-    finally:
-        _close_quietly(connection)
+    with _commits_without_disk_wait():
+        try:
+            for start in range(0, len(mail_ids), CLAIM_CHUNK):
+                claim = _Claim(mail_ids[start : start + CLAIM_CHUNK], now)
+                for mail in claim.mails:
+                    if not claim.holds(mail):
+                        continue  # renewing the claim found another worker holding the row
+                    try:
+                        if not is_deliverable(mail.to):
+                            raise UndeliverableAddress("no domain name in the address")
+                        if connection is None:
+                            connection = mailers["default"]
+                            connection.open()
+                        _send(connection, mail, files, serialised)
+                    except Exception as exc:
+                        if not isinstance(exc, SMTPRecipientsRefused | UndeliverableAddress):
+                            # The connection may be broken: the next row opens a fresh one.
+                            _close_quietly(connection)
+                            connection = None
+                        _record_failure(mail, exc)
+                        continue
+                    _mark_sent(mail)
+                    sent += 1
+        finally:
+            _close_quietly(connection)
     return sent
 
 
-CLAIM_CHUNK = 10
+# One claim per batch of MAIL_BATCH_SIZE (the default); the chunk bounds an UPDATE's parameters.
+CLAIM_CHUNK = 100
 
 # Stand-ins for the two headers in which the mails of one mass mail differ.
 _TO = "to-placeholder@ouderportaal.invalid"
@@ -346,43 +354,88 @@ def _send(connection, mail, files, serialised):
         raw = template.message(policy=email.policy.SMTP).as_bytes()
         assert raw.count(_TO.encode()) == 1 and raw.count(_MESSAGE_ID.encode()) == 1
         serialised[key] = raw
+    if "sender" not in serialised:
+        serialised["sender"] = connection.prep_address(settings.DEFAULT_FROM_EMAIL)
     raw = (
         serialised[key]
         .replace(_TO.encode(), mail.to.encode(), 1)
         .replace(_MESSAGE_ID.encode(), mail.message_id.encode(), 1)
     )
-    sender = connection.prep_address(settings.DEFAULT_FROM_EMAIL)
-    connection.connection.sendmail(sender, [connection.prep_address(mail.to)], raw)
+    connection.connection.sendmail(serialised["sender"], [connection.prep_address(mail.to)], raw)
 
 
-def _claim(mail_ids, now=None):
-    """Claim the due rows among `mail_ids` with one conditional UPDATE; returns the rows this claim got."""
-    token = secrets.token_hex(16)
-    claimed = (
-        OutgoingMail.objects.due(now or timezone.now())
-        .filter(pk__in=mail_ids)
-        .update(
-            status=OutgoingMail.Status.SENDING,
-            claimed_at=timezone.now(),
-            claim_token=token,
-            attempts=F("attempts") + 1,
+class _Claim:
+    """The due rows among `mail_ids`, claimed with one conditional UPDATE under a random token and read back by
+    primary key and token: exactly the rows this claim got (none that are sent, held by another worker, or not
+    due yet)."""
+
+    def __init__(self, mail_ids, now=None):
+        self.token = secrets.token_hex(16)
+        self.since = time.monotonic()
+        claimed = (
+            OutgoingMail.objects.due(now or timezone.now())
+            .filter(pk__in=mail_ids)
+            .update(
+                status=OutgoingMail.Status.SENDING,
+                claimed_at=timezone.now(),
+                claim_token=self.token,
+                attempts=F("attempts") + 1,
+            )
         )
-    )
-    if not claimed:
-        return []  # sent, being sent by another worker, or not due yet
-    return list(OutgoingMail.objects.filter(claim_token=token).order_by("pk"))
+        self.mails = []
+        if claimed:
+            self.mails = list(OutgoingMail.objects.filter(pk__in=mail_ids, claim_token=self.token).order_by("pk"))
+        self.pending = {mail.pk for mail in self.mails}
+
+    def holds(self, mail):
+        """Whether this worker may send `mail` now; past half the claim's lifetime the unsent rows are claimed
+        afresh (those still under this claim) and their follow-up check is put off accordingly."""
+        self.pending.discard(mail.pk)
+        if time.monotonic() - self.since < settings.MAIL_CLAIM_TIMEOUT / 2:
+            return True
+        rows = [mail.pk, *self.pending]
+        old, self.token, self.since = self.token, secrets.token_hex(16), time.monotonic()
+        OutgoingMail.objects.filter(pk__in=rows, status=OutgoingMail.Status.SENDING, claim_token=old).update(
+            claimed_at=timezone.now(), claim_token=self.token
+        )
+        renewed = set(OutgoingMail.objects.filter(pk__in=rows, claim_token=self.token).values_list("pk", flat=True))
+        schedule_batch_check(sorted(renewed))
+        self.pending &= renewed
+        return mail.pk in renewed
+
+
+@contextlib.contextmanager
+def _commits_without_disk_wait():
+    """On PostgreSQL, the per-mail commits of a batch do not wait for the disk (`synchronous_commit` off for this
+    connection until the batch ends). A killed worker loses nothing by it: the database server has the commit. Only
+    a crash of PostgreSQL itself could forget the last fraction of a second, and those mails would go again with
+    their own Message-ID. Waiting for the disk per mail cost most of a worker's time."""
+    if db.vendor != "postgresql":
+        yield
+        return
+    with db.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(DatabaseError), db.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
 
 
 def _mark_sent(mail):
-    with transaction.atomic():
-        if db.vendor == "postgresql":
-            # Without waiting for the disk: a killed worker loses nothing (the server has the commit); only a crash
-            # of PostgreSQL itself could forget the last fraction of a second, and those mails would go again with
-            # their own Message-ID. Waiting for the disk per mail cost most of a worker's time.
-            with db.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        OutgoingMail.objects.filter(pk=mail.pk, status=OutgoingMail.Status.SENDING).update(
-            status=OutgoingMail.Status.SENT, sent_at=timezone.now(), last_error=""
+    """One UPDATE by primary key, committed on its own (the worker runs in autocommit): no ORM query to build."""
+    table = db.ops.quote_name(OutgoingMail._meta.db_table)
+    status, sent_at, last_error, pk = (db.ops.quote_name(name) for name in ("status", "sent_at", "last_error", "id"))
+    sql = f"UPDATE {table} SET {status} = %s, {sent_at} = %s, {last_error} = '' WHERE {pk} = %s AND {status} = %s"  # noqa: S608
+    with db.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                OutgoingMail.Status.SENT.value,
+                db.ops.adapt_datetimefield_value(timezone.now()),
+                mail.pk,
+                OutgoingMail.Status.SENDING.value,
+            ],
         )
 
 
