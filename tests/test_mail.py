@@ -69,6 +69,31 @@ def test_message_is_rendered_in_the_recipients_language(django_capture_on_commit
     assert message.extra_headers["Content-Language"] == "en"
 
 
+def test_a_mass_mail_is_one_row_per_address_in_its_language_each_with_its_own_message_id(
+    django_capture_on_commit_callbacks,
+):
+    recipients = [(f"ouder{i}@example.org", "en" if i % 3 == 1 else "nl") for i in range(7)]
+    attachments = [{"path": "brieven/kamp.pdf", "filename": "kamp.pdf", "content_type": "application/pdf"}]
+    context = {"username": "ouder", "reset_url": "https://ouders.example.nl/x/"}
+    with django_capture_on_commit_callbacks() as callbacks:
+        ids = emails.queue_mass_mail(
+            "password-reset",
+            recipients=recipients,
+            context=context,
+            reply_to="adm@example.org",
+            attachments=attachments,
+        )
+    assert len(callbacks) == 1  # the batches are queued once the transaction commits
+    rows = OutgoingMail.objects.in_bulk(ids)
+    assert [(rows[pk].to, rows[pk].language) for pk in ids] == recipients
+    assert len({row.message_id for row in rows.values()}) == 7
+    for row in rows.values():
+        assert (row.template, row.reply_to, row.attachments) == ("password-reset", "adm@example.org", attachments)
+        assert (row.status, row.attempts, row.claim_token, row.sent_at) == (OutgoingMail.Status.QUEUED, 0, "", None)
+        lang = "Choose a new password" if row.language == "en" else "Nieuw wachtwoord kiezen"
+        assert row.subject.startswith(lang) and f'<html lang="{row.language}">' in row.body_html
+
+
 def test_nothing_leaves_before_the_transaction_commits(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         outgoing = queue()

@@ -66,64 +66,39 @@ def queue_mail(name, *, to, context=None, language="nl", school_id=None, reply_t
 
 def queue_mass_mail(name, *, recipients, context=None, school_id=None, reply_to="", attachments=()):
     """One outbox row per (address, language) in `recipients`, the same message for all: rendered once per language
-    and written in a few multi-row INSERTs (core/bulk.py). On commit the rows go to the worker in batches of
-    MAIL_BATCH_SIZE, each batch sent over one SMTP connection. Returns the new rows' ids, in the order of
-    `recipients`."""
-    now = timezone.now()
+    into that language's first row, which the language's other rows copy in a few INSERTs carrying only their
+    address and Message-ID (core/bulk.py). On commit the rows go to the worker in batches of MAIL_BATCH_SIZE, each
+    batch sent over one SMTP connection. Returns the new rows' ids, in the order of `recipients`."""
     domain = _sender_domain()
-    columns = list(_MASS_COLUMNS)
-    shared = {}
-    rows = []
+    first = {}  # language → its first row, rendered and saved
+    others = {}  # language → [(address, Message-ID)] of its other rows
+    message_ids = []
     for to, language in recipients:
-        if language not in shared:
-            subject, body_text, body_html = render_mail(name, context=context, language=language)
-            values = {
-                "created_at": now,
-                "template": name,
-                "language": language,
-                "reply_to": reply_to or "",
-                "subject": subject,
-                "body_text": body_text,
-                "body_html": body_html,
-                "school_id": school_id,
-                "status": OutgoingMail.Status.QUEUED,
-                "attempts": 0,
-                "next_attempt_at": now,
-                "claimed_at": None,
-                "claim_token": "",
-                "sent_at": None,
-                "last_error": "",
-                "attachments": list(attachments),
-            }
-            adapted = bulk.adapt(OutgoingMail, values)
-            shared[language] = tuple(adapted[c] for c in columns[2:])
-        rows.append((to, make_msgid(domain=domain), *shared[language]))
-    ids = bulk.insert_rows(OutgoingMail, columns, rows, returning=True)
+        message_id = make_msgid(domain=domain)
+        message_ids.append(message_id)
+        if language in first:
+            others[language].append((to, message_id))
+            continue
+        subject, body_text, body_html = render_mail(name, context=context, language=language)
+        first[language] = OutgoingMail.objects.create(
+            template=name,
+            language=language,
+            to=to,
+            reply_to=reply_to or "",
+            subject=subject,
+            body_text=body_text,
+            body_html=body_html,
+            school_id=school_id,
+            message_id=message_id,
+            attachments=list(attachments),
+        )
+        others[language] = []
+    id_of = {mail.message_id: mail.pk for mail in first.values()}
+    for language, rows in others.items():
+        id_of.update(bulk.insert_like(OutgoingMail, first[language].pk, ["to", "message_id"], rows, key="message_id"))
+    ids = [id_of[message_id] for message_id in message_ids]
     transaction.on_commit(partial(enqueue_batches, ids))
     return ids
-
-
-# The columns of a mass mail's rows: the two that differ per row first, then the ones all rows share.
-_MASS_COLUMNS = (
-    "to",
-    "message_id",
-    "created_at",
-    "template",
-    "language",
-    "reply_to",
-    "subject",
-    "body_text",
-    "body_html",
-    "school_id",
-    "status",
-    "attempts",
-    "next_attempt_at",
-    "claimed_at",
-    "claim_token",
-    "sent_at",
-    "last_error",
-    "attachments",
-)
 
 
 # One function per message; the view or service passes what the templates need.
