@@ -137,6 +137,36 @@ def test_a_claimed_message_is_left_alone():
     assert mail.outbox == []
 
 
+class StealingBackend(BaseEmailBackend):
+    """Sends into mail.outbox; after the first message another worker takes the row `steal` (as it could once this
+    worker's claim had expired)."""
+
+    steal = None
+
+    def send_messages(self, messages):
+        mail.outbox.extend(messages)
+        OutgoingMail.objects.filter(pk=StealingBackend.steal).update(claim_token="another-worker")
+        return len(messages)
+
+
+def test_a_claim_is_renewed_before_it_expires_and_a_row_another_worker_took_is_left_alone(settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.MAILERS = {"default": {"BACKEND": "tests.test_mail.StealingBackend"}}
+    settings.MAIL_CLAIM_TIMEOUT = 0  # every row finds the claim past half its lifetime: renewed before each send
+    rows = [queue(to=f"ouder{i}@example.org") for i in range(3)]
+    StealingBackend.steal = rows[2].pk
+    assert emails.deliver_batch([row.pk for row in rows]) == 2
+    assert [m.to for m in mail.outbox] == [["ouder0@example.org"], ["ouder1@example.org"]]
+    statuses = {row.pk: (row.status, row.claim_token) for row in OutgoingMail.objects.all()}
+    assert [statuses[row.pk][0] for row in rows] == ["sent", "sent", "sending"]
+    assert statuses[rows[2].pk][1] == "another-worker"
+    # Each renewal put off the follow-up check of the rows it renewed.
+    checks = [t.args_kwargs["args"][0] for t in DBTaskResult.objects.order_by("enqueued_at")]
+    assert checks == [[row.pk for row in rows], [rows[1].pk]]
+
+
 def test_failure_waits_and_is_retried_later(broken, settings, caplog):
     outgoing = queue()
     before = timezone.now()

@@ -374,7 +374,8 @@ class _Claim:
             claimed_at=timezone.now(), claim_token=self.token
         )
         renewed = set(OutgoingMail.objects.filter(pk__in=rows, claim_token=self.token).values_list("pk", flat=True))
-        schedule_batch_check(sorted(renewed))
+        if renewed:
+            schedule_batch_check(sorted(renewed))
         self.pending &= renewed
         return mail.pk in renewed
 
