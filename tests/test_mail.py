@@ -289,7 +289,7 @@ def test_the_database_worker_sends_and_reschedules(settings, client):
 
 
 def test_demo_console_prints_links_whole(settings, capsys):
-    settings.MAILERS = {"default": {"BACKEND": "ouderportaal.core.emails.ConsoleBackend"}}
+    settings.MAILERS = {"default": {"BACKEND": "ouderportaal.core.console.ConsoleBackend"}}
     url = "http://127.0.0.1:8000/wachtwoord-herstellen/MTIz/cxyz12-0123456789abcdef0123456789abcdef/"
     outgoing = emails.password_reset(to="ouder@example.org", language="nl", username="zoë", reset_url=url)
     assert emails.deliver(outgoing.pk)

@@ -17,7 +17,7 @@ from smtplib import SMTPRecipientsRefused, SMTPResponseException
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives, mailers, make_msgid
-from django.core.mail.backends import console, smtp
+from django.core.mail.backends import smtp
 from django.db import DatabaseError, transaction
 from django.db import connection as db
 from django.db.models import F
@@ -489,17 +489,3 @@ def _record_failure(mail, exc):
 def _sender_domain():
     address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     return address.rpartition("@")[2] or "localhost"
-
-
-class ConsoleBackend(console.EmailBackend):
-    """The demo's mailer: prints each message readably (Django's console backend prints the raw MIME, where a long
-    link is broken up by quoted-printable soft line breaks and cannot be copied)."""
-
-    def write_message(self, message):
-        msg = message.message()
-        for header in ("From", "To", "Reply-To", "Subject", "Message-ID"):
-            if msg[header]:
-                self.stream.write(f"{header}: {msg[header]}\n")
-        body = msg.get_body(preferencelist=("plain",))
-        self.stream.write("\n" + (body.get_content() if body is not None else message.body).rstrip() + "\n")
-        self.stream.write("-" * 79 + "\n")
