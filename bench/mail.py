@@ -20,6 +20,7 @@ import argparse
 import email.policy
 import json
 import os
+import resource
 import smtplib
 import socket
 import subprocess
@@ -115,12 +116,18 @@ def seed(n):
 
 
 def plain_loop(port, message, sender, count):
-    """The server's own acceptance rate: one connection, `count` times the same bytes."""
-    start = time.perf_counter()
+    """The server's own acceptance rate: one connection, `count` times the same bytes. Returns (mails/s, the
+    client's CPU milliseconds per mail)."""
+    start, cpu = time.perf_counter(), time.process_time()
     with smtplib.SMTP("127.0.0.1", port, timeout=30) as smtp:
         for i in range(count):
             smtp.sendmail(sender, [f"ouder{i}@bench.example"], message)
-    return count / (time.perf_counter() - start)
+    return count / (time.perf_counter() - start), (time.process_time() - cpu) * 1000 / count
+
+
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main():
@@ -148,17 +155,20 @@ def main():
 
 def print_table(reports):
     print(f"\nload average (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print("\n| database | N | queue | worker | plain loop (before, after) | worker ÷ plain |")
-    print("|---|---|---|---|---|---|")
+    print(
+        "\n| database | N | queue | worker | plain loop (before, after) | worker ÷ plain | CPU ms/mail (worker, loop) |"
+    )
+    print("|---|---|---|---|---|---|---|")
     for r in reports:
         name = {"sqlite": "SQLite", "postgres": "PostgreSQL", "postgresql": "PostgreSQL"}.get(r["database"])
         if "worker_seconds" not in r:
-            print(f"| {name} | {r['guardians']:,} | {r['queue_seconds']:.2f} s | – | – | – |")
+            print(f"| {name} | {r['guardians']:,} | {r['queue_seconds']:.2f} s | – | – | – | – |")
             continue
         before, after = r["plain_loop_mails_per_second"]
         print(
             f"| {name} | {r['guardians']:,} | {r['queue_seconds']:.2f} s | {r['worker_mails_per_second']:.0f} mails/s "
-            f"({r['worker_seconds']:.1f} s) | {before:.0f}, {after:.0f} mails/s | {r['worker_vs_plain_loop']:.2f} |"
+            f"({r['worker_seconds']:.1f} s) | {before:.0f}, {after:.0f} mails/s | {r['worker_vs_plain_loop']:.2f} | "
+            f"{r['worker_cpu_ms_per_mail']:.2f}, {r['plain_loop_cpu_ms_per_mail']:.2f} |"
         )
 
 
@@ -261,9 +271,9 @@ def run(args, database_url):
     )
     try:
         wait_for_port(smtp_port)
-        before = plain_loop(smtp_port, message, settings.DEFAULT_FROM_EMAIL, args.baseline_messages)
+        before, before_cpu = plain_loop(smtp_port, message, settings.DEFAULT_FROM_EMAIL, args.baseline_messages)
         print(f"plain smtplib loop: {before:.0f} mails/s", flush=True)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), children_cpu()
         with open(f"{tmp}/worker.log", "w") as log:
             worker = subprocess.run(
                 [PYTHON, "manage.py", "db_worker", "--batch", "--no-startup-delay", "--interval", "0"],
@@ -275,10 +285,11 @@ def run(args, database_url):
         if worker.returncode:
             sys.exit(f"the worker failed: see {tmp}/worker.log")
         worker_seconds = time.perf_counter() - start
+        worker_cpu = children_cpu() - cpu
         sent = OutgoingMail.objects.filter(status=OutgoingMail.Status.SENT).count()
         worker_rate = sent / worker_seconds
         print(f"one worker: {sent} mails in {worker_seconds:.1f} s = {worker_rate:.0f} mails/s", flush=True)
-        after = plain_loop(smtp_port, message, settings.DEFAULT_FROM_EMAIL, args.baseline_messages)
+        after, after_cpu = plain_loop(smtp_port, message, settings.DEFAULT_FROM_EMAIL, args.baseline_messages)
         print(f"plain smtplib loop again: {after:.0f} mails/s", flush=True)
     finally:
         server.terminate()
@@ -291,6 +302,10 @@ def run(args, database_url):
         "worker_mails_per_second": round(worker_rate, 1),
         "plain_loop_mails_per_second": [round(before, 1), round(after, 1)],
         "worker_vs_plain_loop": round(worker_rate / baseline, 2),
+        # CPU time per mail, less disturbed by a busy machine than the rates: the worker process (start-up included)
+        # and the plain loop's client.
+        "worker_cpu_ms_per_mail": round(worker_cpu * 1000 / max(sent, 1), 2),
+        "plain_loop_cpu_ms_per_mail": round((before_cpu + after_cpu) / 2, 2),
         "all_sent": sent == mails,
     }
     write_report(report)
