@@ -167,6 +167,23 @@ def test_a_claim_is_renewed_before_it_expires_and_a_row_another_worker_took_is_l
     assert checks == [[row.pk for row in rows], [rows[1].pk]]
 
 
+@pytest.mark.parametrize(
+    ("address", "plain"),
+    [
+        ("ouder@example.org", True),
+        ("o'brien+school@mail.example.co.uk", True),
+        ("a@b>, <c@example.org", False),
+        ("a b@example.org", False),
+        ("a@[127.0.0.1]", False),
+        ("a@example.org\r\nRCPT TO:<b@example.org>", False),
+        ('"a@b"@example.org', False),
+        ("zoë@example.org", False),
+    ],
+)
+def test_only_a_plain_address_skips_the_address_parser(address, plain):
+    assert bool(emails._PLAIN_ADDRESS.fullmatch(address)) is plain
+
+
 def test_failure_waits_and_is_retried_later(broken, settings, caplog):
     outgoing = queue()
     before = timezone.now()

@@ -7,6 +7,7 @@ Each message has three templates: templates/emails/<name>-subject.txt, -body.txt
 import contextlib
 import email.policy
 import logging
+import re
 import secrets
 import time
 from datetime import timedelta
@@ -336,7 +337,13 @@ def _send(connection, mail, files, serialised):
         .replace(_TO.encode(), mail.to.encode(), 1)
         .replace(_MESSAGE_ID.encode(), mail.message_id.encode(), 1)
     )
-    connection.connection.sendmail(serialised["sender"], [connection.prep_address(mail.to)], raw)
+    # A plain address goes as it is; anything else through Django's parser (one clean address or ValueError).
+    to = mail.to if _PLAIN_ADDRESS.fullmatch(mail.to) else connection.prep_address(mail.to)
+    connection.connection.sendmail(serialised["sender"], [to], raw)
+
+
+# An ASCII addr-spec without quotes, comments, brackets or spaces: parsing it would only give it back.
+_PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 
 
 class _Claim:
