@@ -94,6 +94,19 @@ def test_a_mass_mail_is_one_row_per_address_in_its_language_each_with_its_own_me
         assert row.subject.startswith(lang) and f'<html lang="{row.language}">' in row.body_html
 
 
+def test_a_bulk_row_too_long_for_its_column_is_refused_not_cut_short():
+    from django.db import DataError, connection
+
+    from ouderportaal.core import bulk
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite does not enforce a column's length")
+    first = queue()
+    with pytest.raises(DataError), transaction.atomic():
+        bulk.insert_like(OutgoingMail, first.pk, ["to", "message_id"], [("a" * 300, "<x@y>")], key="message_id")
+    assert OutgoingMail.objects.count() == 1
+
+
 def test_nothing_leaves_before_the_transaction_commits(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         outgoing = queue()

@@ -56,7 +56,9 @@ def _table(model):
 def _sources(fields, rows):
     """(SQL of a derived table `v` with columns column1 … columnN, its parameters) per chunk of `rows`."""
     if connection.vendor == "postgresql":
-        arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+        # Arrays of the column's type without its length (`varchar`, not `varchar(200)`): an explicit cast would cut a
+        # value short where the INSERT itself refuses one that is too long.
+        arrays = ", ".join(f"%s::{f.db_type(connection).split('(')[0]}[]" for f in fields)
         names = ", ".join(f"column{i + 1}" for i in range(len(fields)))
         for start in range(0, len(rows), 10_000):
             chunk = rows[start : start + 10_000]
