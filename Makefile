@@ -50,9 +50,10 @@ cluster: venv
 bench-imports: venv
 	$(PY) bench/imports.py $(if $(PG_URL),--postgres $(PG_URL))
 
-# A letter to 10,000 guardians: seconds to queue, one worker's mails/s beside a plain smtplib loop (bench/mail.py).
+# A letter to 10,000 guardians: seconds to queue, one worker's mails/s beside a plain smtplib loop (bench/mail.py), on
+# SQLite; PG_URL (a database it may empty) adds PostgreSQL. Ends with the table of docs/benchmarks.md.
 bench-mail: venv
-	$(PY) bench/mail.py
+	$(PY) bench/mail.py $(if $(PG_URL),--postgres $(PG_URL))
 
 lint: venv
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

@@ -35,7 +35,7 @@ def mailer_from_url(url):
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     simple = {
-        "console": "ouderportaal.core.emails.ConsoleBackend",  # keeps long links on one line
+        "console": "ouderportaal.core.console.ConsoleBackend",  # keeps long links on one line
         "locmem": "django.core.mail.backends.locmem.EmailBackend",
         "dummy": "django.core.mail.backends.dummy.EmailBackend",
     }

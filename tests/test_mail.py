@@ -69,6 +69,44 @@ def test_message_is_rendered_in_the_recipients_language(django_capture_on_commit
     assert message.extra_headers["Content-Language"] == "en"
 
 
+def test_a_mass_mail_is_one_row_per_address_in_its_language_each_with_its_own_message_id(
+    django_capture_on_commit_callbacks,
+):
+    recipients = [(f"ouder{i}@example.org", "en" if i % 3 == 1 else "nl") for i in range(7)]
+    attachments = [{"path": "brieven/kamp.pdf", "filename": "kamp.pdf", "content_type": "application/pdf"}]
+    context = {"username": "ouder", "reset_url": "https://ouders.example.nl/x/"}
+    with django_capture_on_commit_callbacks() as callbacks:
+        ids = emails.queue_mass_mail(
+            "password-reset",
+            recipients=recipients,
+            context=context,
+            reply_to="adm@example.org",
+            attachments=attachments,
+        )
+    assert len(callbacks) == 1  # the batches are queued once the transaction commits
+    rows = OutgoingMail.objects.in_bulk(ids)
+    assert [(rows[pk].to, rows[pk].language) for pk in ids] == recipients
+    assert len({row.message_id for row in rows.values()}) == 7
+    for row in rows.values():
+        assert (row.template, row.reply_to, row.attachments) == ("password-reset", "adm@example.org", attachments)
+        assert (row.status, row.attempts, row.claim_token, row.sent_at) == (OutgoingMail.Status.QUEUED, 0, "", None)
+        lang = "Choose a new password" if row.language == "en" else "Nieuw wachtwoord kiezen"
+        assert row.subject.startswith(lang) and f'<html lang="{row.language}">' in row.body_html
+
+
+def test_a_bulk_row_too_long_for_its_column_is_refused_not_cut_short():
+    from django.db import DataError, connection
+
+    from ouderportaal.core import bulk
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite does not enforce a column's length")
+    first = queue()
+    with pytest.raises(DataError), transaction.atomic():
+        bulk.insert_like(OutgoingMail, first.pk, ["to", "message_id"], [("a" * 300, "<x@y>")], key="message_id")
+    assert OutgoingMail.objects.count() == 1
+
+
 def test_nothing_leaves_before_the_transaction_commits(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         outgoing = queue()
@@ -110,6 +148,53 @@ def test_a_claimed_message_is_left_alone():
     assert emails.deliver(outgoing.pk) is False
     assert emails.send_due_mail() == 0
     assert mail.outbox == []
+
+
+class StealingBackend(BaseEmailBackend):
+    """Sends into mail.outbox; after the first message another worker takes the row `steal` (as it could once this
+    worker's claim had expired)."""
+
+    steal = None
+
+    def send_messages(self, messages):
+        mail.outbox.extend(messages)
+        OutgoingMail.objects.filter(pk=StealingBackend.steal).update(claim_token="another-worker")
+        return len(messages)
+
+
+def test_a_claim_is_renewed_before_it_expires_and_a_row_another_worker_took_is_left_alone(settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.MAILERS = {"default": {"BACKEND": "tests.test_mail.StealingBackend"}}
+    settings.MAIL_CLAIM_TIMEOUT = 0  # every row finds the claim past half its lifetime: renewed before each send
+    rows = [queue(to=f"ouder{i}@example.org") for i in range(3)]
+    StealingBackend.steal = rows[2].pk
+    assert emails.deliver_batch([row.pk for row in rows]) == 2
+    assert [m.to for m in mail.outbox] == [["ouder0@example.org"], ["ouder1@example.org"]]
+    statuses = {row.pk: (row.status, row.claim_token) for row in OutgoingMail.objects.all()}
+    assert [statuses[row.pk][0] for row in rows] == ["sent", "sent", "sending"]
+    assert statuses[rows[2].pk][1] == "another-worker"
+    # Each renewal put off the follow-up check of the rows it renewed.
+    checks = [t.args_kwargs["args"][0] for t in DBTaskResult.objects.order_by("enqueued_at")]
+    assert checks == [[row.pk for row in rows], [rows[1].pk]]
+
+
+@pytest.mark.parametrize(
+    ("address", "plain"),
+    [
+        ("ouder@example.org", True),
+        ("o'brien+school@mail.example.co.uk", True),
+        ("a@b>, <c@example.org", False),
+        ("a b@example.org", False),
+        ("a@[127.0.0.1]", False),
+        ("a@example.org\r\nRCPT TO:<b@example.org>", False),
+        ('"a@b"@example.org', False),
+        ("zoë@example.org", False),
+    ],
+)
+def test_only_a_plain_address_skips_the_address_parser(address, plain):
+    assert bool(emails._PLAIN_ADDRESS.fullmatch(address)) is plain
 
 
 def test_failure_waits_and_is_retried_later(broken, settings, caplog):
@@ -234,7 +319,7 @@ def test_the_database_worker_sends_and_reschedules(settings, client):
 
 
 def test_demo_console_prints_links_whole(settings, capsys):
-    settings.MAILERS = {"default": {"BACKEND": "ouderportaal.core.emails.ConsoleBackend"}}
+    settings.MAILERS = {"default": {"BACKEND": "ouderportaal.core.console.ConsoleBackend"}}
     url = "http://127.0.0.1:8000/wachtwoord-herstellen/MTIz/cxyz12-0123456789abcdef0123456789abcdef/"
     outgoing = emails.password_reset(to="ouder@example.org", language="nl", username="zoë", reset_url=url)
     assert emails.deliver(outgoing.pk)

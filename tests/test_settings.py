@@ -62,7 +62,7 @@ def test_smtp_url_defaults_and_ssl():
 
 
 def test_console_url_and_unknown_scheme():
-    assert mailer_from_url("console://")["BACKEND"] == "ouderportaal.core.emails.ConsoleBackend"
+    assert mailer_from_url("console://")["BACKEND"] == "ouderportaal.core.console.ConsoleBackend"
     with pytest.raises(ImproperlyConfigured):
         mailer_from_url("carrier-pigeon://loft")
 

@@ -7,7 +7,9 @@ Each message has three templates: templates/emails/<name>-subject.txt, -body.txt
 import contextlib
 import email.policy
 import logging
+import re
 import secrets
+import time
 from datetime import timedelta
 from email.utils import parseaddr
 from functools import partial
@@ -16,9 +18,9 @@ from smtplib import SMTPRecipientsRefused, SMTPResponseException
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives, mailers, make_msgid
-from django.core.mail.backends import console, smtp
+from django.core.mail.backends import smtp
+from django.db import DatabaseError, transaction
 from django.db import connection as db
-from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -65,64 +67,39 @@ def queue_mail(name, *, to, context=None, language="nl", school_id=None, reply_t
 
 def queue_mass_mail(name, *, recipients, context=None, school_id=None, reply_to="", attachments=()):
     """One outbox row per (address, language) in `recipients`, the same message for all: rendered once per language
-    and written in a few multi-row INSERTs (core/bulk.py). On commit the rows go to the worker in batches of
-    MAIL_BATCH_SIZE, each batch sent over one SMTP connection. Returns the new rows' ids, in the order of
-    `recipients`."""
-    now = timezone.now()
+    into that language's first row, which the language's other rows copy in a few INSERTs carrying only their
+    address and Message-ID (core/bulk.py). On commit the rows go to the worker in batches of MAIL_BATCH_SIZE, each
+    batch sent over one SMTP connection. Returns the new rows' ids, in the order of `recipients`."""
     domain = _sender_domain()
-    columns = list(_MASS_COLUMNS)
-    shared = {}
-    rows = []
+    first = {}  # language → its first row, rendered and saved
+    others = {}  # language → [(address, Message-ID)] of its other rows
+    message_ids = []
     for to, language in recipients:
-        if language not in shared:
-            subject, body_text, body_html = render_mail(name, context=context, language=language)
-            values = {
-                "created_at": now,
-                "template": name,
-                "language": language,
-                "reply_to": reply_to or "",
-                "subject": subject,
-                "body_text": body_text,
-                "body_html": body_html,
-                "school_id": school_id,
-                "status": OutgoingMail.Status.QUEUED,
-                "attempts": 0,
-                "next_attempt_at": now,
-                "claimed_at": None,
-                "claim_token": "",
-                "sent_at": None,
-                "last_error": "",
-                "attachments": list(attachments),
-            }
-            adapted = bulk.adapt(OutgoingMail, values)
-            shared[language] = tuple(adapted[c] for c in columns[2:])
-        rows.append((to, make_msgid(domain=domain), *shared[language]))
-    ids = bulk.insert_rows(OutgoingMail, columns, rows, returning=True)
+        message_id = make_msgid(domain=domain)
+        message_ids.append(message_id)
+        if language in first:
+            others[language].append((to, message_id))
+            continue
+        subject, body_text, body_html = render_mail(name, context=context, language=language)
+        first[language] = OutgoingMail.objects.create(
+            template=name,
+            language=language,
+            to=to,
+            reply_to=reply_to or "",
+            subject=subject,
+            body_text=body_text,
+            body_html=body_html,
+            school_id=school_id,
+            message_id=message_id,
+            attachments=list(attachments),
+        )
+        others[language] = []
+    id_of = {mail.message_id: mail.pk for mail in first.values()}
+    for language, rows in others.items():
+        id_of.update(bulk.insert_like(OutgoingMail, first[language].pk, ["to", "message_id"], rows, key="message_id"))
+    ids = [id_of[message_id] for message_id in message_ids]
     transaction.on_commit(partial(enqueue_batches, ids))
     return ids
-
-
-# The columns of a mass mail's rows: the two that differ per row first, then the ones all rows share.
-_MASS_COLUMNS = (
-    "to",
-    "message_id",
-    "created_at",
-    "template",
-    "language",
-    "reply_to",
-    "subject",
-    "body_text",
-    "body_html",
-    "school_id",
-    "status",
-    "attempts",
-    "next_attempt_at",
-    "claimed_at",
-    "claim_token",
-    "sent_at",
-    "last_error",
-    "attachments",
-)
 
 
 # One function per message; the view or service passes what the templates need.
@@ -293,39 +270,46 @@ def deliver(mail_id, now=None):
 def deliver_batch(mail_ids, now=None):
     """Send the rows of `mail_ids` that are due over one connection to the mail server; returns the number sent.
 
-    Rows are claimed a few at a time (one conditional UPDATE per CLAIM_CHUNK rows) and each is marked sent just after
-    the server accepted it, so a worker killed mid-batch leaves at most CLAIM_CHUNK rows claimed (sent again when the
-    claim expires; only the one in flight can have gone out already) and the rest untouched and due.
+    Rows are claimed CLAIM_CHUNK at a time (one conditional UPDATE) and each is marked sent right after the server
+    accepted it, in its own commit: one UPDATE by primary key. A worker killed mid-batch leaves the rest of its claim
+    "sending" until the claim expires (then the batch's follow-up check sends them, each with its own Message-ID);
+    only the one mail in flight can have gone out unmarked. A claim is renewed before it is half-way to expiry, so a
+    slow server never lets another worker take rows this one is still going to send.
     """
     connection = None
     files = {}  # attachments are read from storage once per batch
     serialised = {}  # a mass mail is serialised once per batch (see _send)
     sent = 0
-    try:
-        for start in range(0, len(mail_ids), CLAIM_CHUNK):
-            for mail in _claim(mail_ids[start : start + CLAIM_CHUNK], now):
-                try:
-                    if not is_deliverable(mail.to):
-                        raise UndeliverableAddress("no domain name in the address")
-                    if connection is None:
-                        connection = mailers["default"]
-                        connection.open()
-                    _send(connection, mail, files, serialised)
-                except Exception as exc:
-                    if not isinstance(exc, SMTPRecipientsRefused | UndeliverableAddress):
-                        # The connection may be broken: the next row opens a fresh one.
-                        _close_quietly(connection)
-                        connection = None
-                    _record_failure(mail, exc)
-                    continue
-                _mark_sent(mail)
-                sent += 1
-    finally:
-        _close_quietly(connection)
+    with _commits_without_disk_wait():
+        try:
+            for start in range(0, len(mail_ids), CLAIM_CHUNK):
+                claim = _Claim(mail_ids[start : start + CLAIM_CHUNK], now)
+                for mail in claim.mails:
+                    if not claim.holds(mail):
+                        continue  # renewing the claim found another worker holding the row
+                    try:
+                        if not is_deliverable(mail.to):
+                            raise UndeliverableAddress("no domain name in the address")
+                        if connection is None:
+                            connection = mailers["default"]
+                            connection.open()
+                        _send(connection, mail, files, serialised)
+                    except Exception as exc:
+                        if not isinstance(exc, SMTPRecipientsRefused | UndeliverableAddress):
+                            # The connection may be broken: the next row opens a fresh one.
+                            _close_quietly(connection)
+                            connection = None
+                        _record_failure(mail, exc)
+                        continue
+                    _mark_sent(mail)
+                    sent += 1
+        finally:
+            _close_quietly(connection)
     return sent
 
 
-CLAIM_CHUNK = 10
+# One claim per batch of MAIL_BATCH_SIZE (the default); the chunk bounds an UPDATE's parameters.
+CLAIM_CHUNK = 100
 
 # Stand-ins for the two headers in which the mails of one mass mail differ.
 _TO = "to-placeholder@ouderportaal.invalid"
@@ -346,43 +330,95 @@ def _send(connection, mail, files, serialised):
         raw = template.message(policy=email.policy.SMTP).as_bytes()
         assert raw.count(_TO.encode()) == 1 and raw.count(_MESSAGE_ID.encode()) == 1
         serialised[key] = raw
+    if "sender" not in serialised:
+        serialised["sender"] = connection.prep_address(settings.DEFAULT_FROM_EMAIL)
     raw = (
         serialised[key]
         .replace(_TO.encode(), mail.to.encode(), 1)
         .replace(_MESSAGE_ID.encode(), mail.message_id.encode(), 1)
     )
-    sender = connection.prep_address(settings.DEFAULT_FROM_EMAIL)
-    connection.connection.sendmail(sender, [connection.prep_address(mail.to)], raw)
+    # A plain address goes as it is; anything else through Django's parser (one clean address or ValueError).
+    to = mail.to if _PLAIN_ADDRESS.fullmatch(mail.to) else connection.prep_address(mail.to)
+    connection.connection.sendmail(serialised["sender"], [to], raw)
 
 
-def _claim(mail_ids, now=None):
-    """Claim the due rows among `mail_ids` with one conditional UPDATE; returns the rows this claim got."""
-    token = secrets.token_hex(16)
-    claimed = (
-        OutgoingMail.objects.due(now or timezone.now())
-        .filter(pk__in=mail_ids)
-        .update(
-            status=OutgoingMail.Status.SENDING,
-            claimed_at=timezone.now(),
-            claim_token=token,
-            attempts=F("attempts") + 1,
+# An ASCII addr-spec without quotes, comments, brackets or spaces: parsing it would only give it back.
+_PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+
+
+class _Claim:
+    """The due rows among `mail_ids`, claimed with one conditional UPDATE under a random token and read back by
+    primary key and token: exactly the rows this claim got (none that are sent, held by another worker, or not
+    due yet)."""
+
+    def __init__(self, mail_ids, now=None):
+        self.token = secrets.token_hex(16)
+        self.since = time.monotonic()
+        claimed = (
+            OutgoingMail.objects.due(now or timezone.now())
+            .filter(pk__in=mail_ids)
+            .update(
+                status=OutgoingMail.Status.SENDING,
+                claimed_at=timezone.now(),
+                claim_token=self.token,
+                attempts=F("attempts") + 1,
+            )
         )
-    )
-    if not claimed:
-        return []  # sent, being sent by another worker, or not due yet
-    return list(OutgoingMail.objects.filter(claim_token=token).order_by("pk"))
+        self.mails = []
+        if claimed:
+            self.mails = list(OutgoingMail.objects.filter(pk__in=mail_ids, claim_token=self.token).order_by("pk"))
+        self.pending = {mail.pk for mail in self.mails}
+
+    def holds(self, mail):
+        """Whether this worker may send `mail` now; past half the claim's lifetime the unsent rows are claimed
+        afresh (those still under this claim) and their follow-up check is put off accordingly."""
+        self.pending.discard(mail.pk)
+        if time.monotonic() - self.since < settings.MAIL_CLAIM_TIMEOUT / 2:
+            return True
+        rows = [mail.pk, *self.pending]
+        old, self.token, self.since = self.token, secrets.token_hex(16), time.monotonic()
+        OutgoingMail.objects.filter(pk__in=rows, status=OutgoingMail.Status.SENDING, claim_token=old).update(
+            claimed_at=timezone.now(), claim_token=self.token
+        )
+        renewed = set(OutgoingMail.objects.filter(pk__in=rows, claim_token=self.token).values_list("pk", flat=True))
+        if renewed:
+            schedule_batch_check(sorted(renewed))
+        self.pending &= renewed
+        return mail.pk in renewed
+
+
+@contextlib.contextmanager
+def _commits_without_disk_wait():
+    """On PostgreSQL, the per-mail commits of a batch do not wait for the disk (`synchronous_commit` off for this
+    connection until the batch ends). A killed worker loses nothing by it: the database server has the commit. Only
+    a crash of PostgreSQL itself could forget the last fraction of a second, and those mails would go again with
+    their own Message-ID. Waiting for the disk per mail cost most of a worker's time."""
+    if db.vendor != "postgresql":
+        yield
+        return
+    with db.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(DatabaseError), db.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
 
 
 def _mark_sent(mail):
-    with transaction.atomic():
-        if db.vendor == "postgresql":
-            # Without waiting for the disk: a killed worker loses nothing (the server has the commit); only a crash
-            # of PostgreSQL itself could forget the last fraction of a second, and those mails would go again with
-            # their own Message-ID. Waiting for the disk per mail cost most of a worker's time.
-            with db.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        OutgoingMail.objects.filter(pk=mail.pk, status=OutgoingMail.Status.SENDING).update(
-            status=OutgoingMail.Status.SENT, sent_at=timezone.now(), last_error=""
+    """One UPDATE by primary key, committed on its own (the worker runs in autocommit): no ORM query to build."""
+    table = db.ops.quote_name(OutgoingMail._meta.db_table)
+    status, sent_at, last_error, pk = (db.ops.quote_name(name) for name in ("status", "sent_at", "last_error", "id"))
+    sql = f"UPDATE {table} SET {status} = %s, {sent_at} = %s, {last_error} = '' WHERE {pk} = %s AND {status} = %s"  # noqa: S608
+    with db.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                OutgoingMail.Status.SENT.value,
+                db.ops.adapt_datetimefield_value(timezone.now()),
+                mail.pk,
+                OutgoingMail.Status.SENDING.value,
+            ],
         )
 
 
@@ -460,17 +496,3 @@ def _record_failure(mail, exc):
 def _sender_domain():
     address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     return address.rpartition("@")[2] or "localhost"
-
-
-class ConsoleBackend(console.EmailBackend):
-    """The demo's mailer: prints each message readably (Django's console backend prints the raw MIME, where a long
-    link is broken up by quoted-printable soft line breaks and cannot be copied)."""
-
-    def write_message(self, message):
-        msg = message.message()
-        for header in ("From", "To", "Reply-To", "Subject", "Message-ID"):
-            if msg[header]:
-                self.stream.write(f"{header}: {msg[header]}\n")
-        body = msg.get_body(preferencelist=("plain",))
-        self.stream.write("\n" + (body.get_content() if body is not None else message.body).rstrip() + "\n")
-        self.stream.write("-" * 79 + "\n")

@@ -98,9 +98,9 @@ def send_letter(*, letter, acting_user, now=None):
         mail_of = {a.guardian_id: mail_id for a, mail_id in zip(with_address, mail_ids, strict=True)}
         bulk.insert_rows(
             LetterRecipient,
-            ["letter_id", "guardian_id", "name", "email", "children", "mail_id", "read_at"],
+            ["letter_id", "guardian_id", "name", "email", "children", "mail_id"],  # read_at: NULL
             [
-                (letter.pk, a.guardian_id, a.name, a.email, a.children_text, mail_of.get(a.guardian_id), None)
+                (letter.pk, a.guardian_id, a.name, a.email, a.children_text, mail_of.get(a.guardian_id))
                 for a in addressees
             ],
         )
