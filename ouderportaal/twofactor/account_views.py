@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -57,7 +56,11 @@ def app(request):
 def disable(request):
     """Off again, after the password: every device goes; the user gets a mail (someone else may have done it)."""
     if required_for(request.user) or not has_device(request.user):
-        raise Http404
+        # Nothing to turn off (staff cannot): the page says so.
+        if request.method == "POST":
+            return redirect("account_twofactor")
+        context = {"required": required_for(request.user), "section": "account"}
+        return render(request, "twofactor/disable.html", context)
     if (response := _unverified(request)) is not None:
         return response
     form = PasswordConfirmForm(request.POST or None, request=request)
@@ -77,4 +80,4 @@ def disable(request):
             return redirect("account")
         if getattr(request, "axes_locked_out", False):
             logout(request)  # axes answers with its lockout page
-    return render(request, "twofactor/disable.html", {"form": form, "section": "account"})
+    return render(request, "twofactor/disable.html", {"form": form, "on": True, "section": "account"})

@@ -22,14 +22,15 @@ from ouderportaal.twofactor import passkeys
 from ouderportaal.twofactor.access import second_step_page, twofactor_page
 from ouderportaal.twofactor.forms import EnrolForm, VerifyForm
 from ouderportaal.twofactor.models import RecoveryCodeDevice
-from ouderportaal.twofactor.policy import PENDING, has_device, is_verified, passkeys_of
+from ouderportaal.twofactor.policy import PENDING, has_device, is_verified, passkeys_of, required_for
 from ouderportaal.twofactor.recovery import SESSION_CODES, new_recovery_codes, remaining
 
-def next_url(request, default="backoffice:home"):
+def next_url(request, default=None):
+    """Where to go after the step: `next` when it stays in the portal; else the back-office for staff, home for others."""
     url = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return url
-    return reverse(default)
+    return reverse(default or ("backoffice:home" if required_for(request.user) else "home"))
 
 
 def secret_of(device):
@@ -143,9 +144,10 @@ def _next_query(request):
 def verify(request):
     """The second step at login: a passkey, a code from the app, or a recovery code when the phone is lost."""
     if is_verified(request.user):
-        return redirect(next_url(request, "home"))
+        return redirect(next_url(request))
     if not has_device(request.user):
         return redirect(reverse("twofactor_setup") + "?" + _next_query(request))
+    user = request.user  # still the account after a lockout logged this session out
     form = VerifyForm(request.POST or None, request=request)
     if request.method == "POST":
         with transaction.atomic():
@@ -164,14 +166,14 @@ def verify(request):
                     _("U hebt een herstelcode gebruikt; er zijn er nog %(left)d. Stel zo nodig een nieuwe telefoon in.")
                     % {"left": left},
                 )
-            return redirect(next_url(request, "home"))
+            return redirect(next_url(request))
         if getattr(request, "axes_locked_out", False):
             logout(request)  # axes answers with its lockout page
     context = {
         "form": form,
-        "next": next_url(request, "home"),
-        "has_app": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
-        "has_passkey": passkeys_of(request.user).exists(),
+        "next": next_url(request),
+        "has_app": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        "has_passkey": passkeys_of(user).exists(),
         "passkey_config": passkeys.config(request),
     }
     return render(request, "twofactor/verify.html", context)
@@ -185,5 +187,5 @@ def codes(request):
         return redirect(reverse("twofactor_verify") + "?" + _next_query(request))
     new_codes = request.session.pop(SESSION_CODES, None)
     if not new_codes:
-        return redirect(next_url(request, "home"))
-    return render(request, "twofactor/codes.html", {"codes": new_codes, "next": next_url(request, "home")})
+        return redirect(next_url(request))
+    return render(request, "twofactor/codes.html", {"codes": new_codes, "next": next_url(request)})
