@@ -227,7 +227,8 @@ def test_parent_page(route, cast):
         # Pages about "my" family: a stranger sees their own (empty) page, never the parent's children.
         for who, user in strangers.items():
             response = client_for(user).get(path)
-            assert response.status_code in ((405,) if post_only else (200, 302)), f"{path}: {who} got {response.status_code}"
+            expected = (405,) if post_only else (200, 302)
+            assert response.status_code in expected, f"{path}: {who} got {response.status_code}"
             assert cast.child1.full_name not in response.content.decode(), f"{path}: {who} sees child1"
 
 

@@ -73,7 +73,7 @@ def idle_timeout(get_response):
 
 
 def end_other_sessions(request, user=None):
-    """"Log out everywhere": every session of the account ends at its next request, except this browser's (when
+    """ "Log out everywhere": every session of the account ends at its next request, except this browser's (when
     `request` is the account's own). Works for sessions in the database and in a shared cache alike: Django checks
     the account's session hash on every request, and the new generation changes it (accounts.models.User)."""
     from django.contrib.auth import get_user_model, update_session_auth_hash

@@ -14,7 +14,9 @@ class SecondStepUserAdmin(UserAdmin):
 
     @admin.action(description=_("Tweestapsverificatie herstellen (apparaten verwijderen, gebruiker mailen)"))
     def reset_second_step(self, request, queryset):
-        done = sum(bool(reset_second_step(user, acting_user=request.user, request=request, via="admin")) for user in queryset)
+        done = sum(
+            bool(reset_second_step(user, acting_user=request.user, request=request, via="admin")) for user in queryset
+        )
         self.message_user(
             request,
             ngettext(

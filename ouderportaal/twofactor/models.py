@@ -47,6 +47,9 @@ class RecoveryCodeDevice(TimestampMixin, ThrottlingMixin, Device):
         verbose_name = _("herstelcodes")
         verbose_name_plural = _("herstelcodes")
 
+    def __str__(self):
+        return f"{self.name} ({self.user_id})"
+
     def get_throttle_factor(self):
         return getattr(settings, "OTP_STATIC_THROTTLE_FACTOR", 1)
 
@@ -83,3 +86,6 @@ class RecoveryCode(models.Model):
     class Meta:
         verbose_name = _("herstelcode")
         verbose_name_plural = _("herstelcodes")
+
+    def __str__(self):
+        return f"{self.device_id}"

@@ -25,8 +25,9 @@ from ouderportaal.twofactor.models import RecoveryCodeDevice
 from ouderportaal.twofactor.policy import PENDING, has_device, is_verified, passkeys_of, required_for
 from ouderportaal.twofactor.recovery import SESSION_CODES, new_recovery_codes, remaining
 
+
 def next_url(request, default=None):
-    """Where to go after the step: `next` when it stays in the portal; else the back-office for staff, home for others."""
+    """Where to go after the step: `next` when it stays in the portal; else the back-office (staff) or home."""
     url = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return url
