@@ -3,6 +3,7 @@ and the operator's reset of a lost second step, hashed recovery codes."""
 
 import datetime
 import importlib
+import os
 import re
 from base64 import b32decode
 
@@ -308,3 +309,32 @@ def test_plain_recovery_codes_from_before_are_hashed_by_the_migration(cast):
     device = RecoveryCodeDevice.objects.get(user=cast.staff)
     assert device.verify_token("ABCD EFGH")
     assert not device.verify_token("abcdefgh")  # once
+
+
+# Query counts: the Account tab and its two-factor page cost the same with 1 and with 6 logins and passkeys
+
+
+def account_queries(n):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    user = f.make_user(two_factor=True)
+    for i in range(n):
+        LoginRecord.objects.create(user=user, at=timezone.now(), ip=f"192.0.2.{i + 1}", device="Firefox · Linux")
+        WebAuthnCredential.objects.create(
+            user=user, name=f"Sleutel {i}", credential_id=os.urandom(16), public_key=b"k", confirmed=True
+        )
+    client = Client()
+    client.force_login(user)
+    counts = []
+    for path in ["/account/", "/account/tweestaps/"]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        assert response.status_code == 200, path
+        counts.append(len(queries))
+    return counts
+
+
+def test_constant_query_count_of_the_account_pages(db):
+    assert account_queries(1) == account_queries(6)
