@@ -154,7 +154,9 @@ def test_a_new_passkey_needs_the_second_step_passed_first(cast):
 # Sessions
 
 
-@pytest.mark.parametrize("engine", ["django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"])
+@pytest.mark.parametrize(
+    "engine", ["django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"]
+)
 def test_log_out_everywhere_ends_every_other_session(cast, settings, engine):
     settings.SESSION_ENGINE = engine
     here, laptop, phone = log_in("ouder"), log_in("ouder"), log_in("ouder", SAFARI_IPHONE)
@@ -338,3 +340,38 @@ def account_queries(n):
 
 def test_constant_query_count_of_the_account_pages(db):
     assert account_queries(1) == account_queries(6)
+
+
+# The security log: every change is an event, and no code, password or session id is in it
+
+
+def test_the_account_workflows_are_logged_without_secrets(cast, director):
+    import logging
+
+    from tests.test_security_log import Everything, events
+
+    handler = Everything()
+    logger = logging.getLogger("ouderportaal")
+    logger.addHandler(handler)
+    try:
+        client = log_in("ouder")
+        codes = turn_on_app(client)
+        client.post("/account/tweestaps/", {"action": "codes"})
+        client.post("/account/overal-uitloggen/")
+        client.post("/account/tweestaps/uitzetten/", {"password": f.PASSWORD})
+        office = Client()
+        office.force_login(director)
+        office.post("/beheer/medewerkers/", {"reset_twofactor": cast.staff.staff_roles.get().pk})
+    finally:
+        logger.removeHandler(handler)
+    lines = handler.lines
+    assert {
+        "twofactor.enrolled",
+        "twofactor.recovery_codes_renewed",
+        "session.logout_everywhere",
+        "twofactor.disabled",
+        "twofactor.reset",
+    } <= set(events(lines))
+    text = "\n".join(lines)
+    secrets = [*codes, f.PASSWORD, client.cookies["sessionid"].value, cast.child1.full_name]
+    assert not [secret for secret in secrets if secret in text]
