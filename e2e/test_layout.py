@@ -18,6 +18,7 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from e2e.conftest import DESKTOP, OUTPUT, PHONE, _context, pass_second_step
 from ouderportaal.core.pages import PARENT, STAFF
@@ -203,7 +204,12 @@ def test_every_page_fits_the_screen(width, browser, live_server, demo_data):
         for route, path in pages[kind]:
             if "<str:attachment_id>" in route:  # a file download (letter attachments), not a page
                 continue
-            response = page.goto(path)
+            try:
+                response = page.goto(path)
+            except PlaywrightError:  # Chromium refuses an error answer without a body (an action's empty 405)
+                if page.request.get(path).status == 405:
+                    continue
+                raise
             if response.status == 405:  # an action without a page of its own (POST only)
                 continue
             assert response.status == 200, f"{path}: {response.status}"

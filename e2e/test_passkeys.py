@@ -98,7 +98,7 @@ def test_a_parent_turns_on_a_passkey_and_logs_out_everywhere(page, relying_party
     expect(page.get_by_role("heading", name="Uw kinderen")).to_be_visible()
     page.get_by_role("link", name="Account").click()
     expect(page.get_by_role("heading", name="Recente aanmeldingen")).to_be_visible()
-    page.get_by_role("button", name="Overal uitloggen, behalve hier").click()
+    page.get_by_role("button", name="Log overal uit, behalve hier").click()
     expect(page.get_by_text("U bent overal uitgelogd, behalve hier.")).to_be_visible()
     axe_check(page)
     screenshot(page, "2-account")
