@@ -72,3 +72,19 @@ def cache_from_url(url):
     if scheme in {"redis", "rediss"}:
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": "op"}
     raise ImproperlyConfigured(f"CACHE_URL: unknown scheme {scheme!r}")
+
+
+def webauthn_relying_party(site_url, rp_id="", origins=()):
+    """Passkeys' relying party: (RP ID, allowed origins) from the portal's address. WebAuthn refuses IP addresses
+    as RP ID, so an address in SITE_URL (the demo's http://127.0.0.1:8000) becomes "localhost" on the same port."""
+    import ipaddress
+
+    parts = urlsplit(site_url)
+    host = parts.hostname or "localhost"
+    try:
+        ipaddress.ip_address(host)
+        host = "localhost"
+    except ValueError:
+        pass
+    port = f":{parts.port}" if parts.port else ""
+    return rp_id or host, list(origins) or [f"{parts.scheme}://{host}{port}"]

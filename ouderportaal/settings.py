@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from ouderportaal.config import cache_from_url, env, env_bool, env_list, mailer_from_url
+from ouderportaal.config import cache_from_url, env, env_bool, env_list, mailer_from_url, webauthn_relying_party
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -47,7 +47,8 @@ INSTALLED_APPS = [
     "ouderportaal.accounts.apps.AxesConfig",  # axes under a Dutch name
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "django_otp.plugins.otp_static",  # only for the migration that hashed its codes (twofactor.RecoveryCode)
+    "django_otp_webauthn",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "ouderportaal.twofactor.middleware.second_step_required",
     "django.contrib.messages.middleware.MessageMiddleware",
     "ouderportaal.accounts.sessions.idle_timeout",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -170,6 +172,15 @@ AXES_SENSITIVE_PARAMETERS = [
 
 # Two-factor authentication (django-otp) for staff and operators: ouderportaal/twofactor/.
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Ouderportaal")
+# Passkeys (django-otp-webauthn) as a second step beside the app; never a login without the password.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_NAME = env("WEBAUTHN_RP_NAME", "Ouderportaal")
+# A passkey belongs to a host name (the RP ID), never to an IP address: SITE_URL's host, or "localhost" when
+# SITE_URL names an address (the demo at http://127.0.0.1:8000 — open http://localhost:8000 to use passkeys there).
+OTP_WEBAUTHN_RP_ID, OTP_WEBAUTHN_ALLOWED_ORIGINS = webauthn_relying_party(
+    SITE_URL, env("WEBAUTHN_RP_ID", ""), env_list("WEBAUTHN_ORIGINS", "")
+)
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = "ouderportaal.twofactor.passkeys"
 
 # Unused sessions end sooner for staff than for parents (accounts/sessions.py); SESSION_COOKIE_AGE caps them all.
 STAFF_IDLE_TIMEOUT = int(env("STAFF_IDLE_TIMEOUT", str(30 * 60)))

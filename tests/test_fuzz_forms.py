@@ -210,7 +210,10 @@ def test_twofactor_verify(cast):
     assert client.post("/inloggen/", {"username": "administratie", "password": f.PASSWORD}).status_code == 302
 
     @fuzz
-    @given(code=st.one_of(text, st.from_regex(r"\A[0-9]{6}\Z"), st.from_regex(r"\A[a-z2-7]{8}\Z")), next_url=text)
+    @given(
+        code=st.one_of(text, st.from_regex(r"\A[0-9]{6}\Z"), st.from_regex(r"\A[a-z2-7]{5}-[a-z2-7]{5}\Z")),
+        next_url=text,
+    )
     def run(code, next_url):
         response = client.post("/tweestaps/controle/", {"otp_token": code, "next": next_url})
         check(response, "two-factor code")
@@ -230,6 +233,24 @@ def test_twofactor_enrolment(cast):
     @given(code=st.one_of(text, st.from_regex(r"\A[0-9]{6}\Z")), next_url=text)
     def run(code, next_url):
         check(client.post("/tweestaps/instellen/", {"otp_token": code, "next": next_url}), "two-factor enrolment")
+
+    run()
+
+
+def test_account_twofactor_forms(cast):
+    """A parent's Account tab: the app's first code, the overview's actions, turning it off with the password."""
+    f.add_totp_device(cast.parent)
+    client = Client()
+    client.force_login(cast.parent)
+    actions = st.one_of(st.sampled_from(["codes", "remove_passkey"]), text)
+
+    @fuzz
+    @given(code=st.one_of(text, st.from_regex(r"\A[0-9]{6}\Z")), action=actions, passkey=text, password=text)
+    def run(code, action, passkey, password):
+        check(client.post("/account/tweestaps/app/", {"otp_token": code}), "account two-factor")
+        check(client.post("/account/tweestaps/", {"action": action, "passkey": passkey}), "account two-factor")
+        if password != f.PASSWORD:
+            check(client.post("/account/tweestaps/uitzetten/", {"password": password}), "account two-factor")
 
     run()
 

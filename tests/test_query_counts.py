@@ -97,6 +97,8 @@ def count_queries(route, user, child):
     client.force_login(user)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
+    if response.status_code == 405:
+        pytest.skip(f"{path}: a POST-only action, no page")
     assert response.status_code == 200, f"{path}: {response.status_code}"
     return [q["sql"] for q in queries.captured_queries]
 

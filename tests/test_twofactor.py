@@ -10,11 +10,11 @@ from axes.models import AccessFailureLog
 from django.test import Client
 from django.utils import timezone
 from django_otp.oath import totp
-from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ouderportaal.accounts.lockout import lockout_key
 from ouderportaal.core.models import AuditLogEntry
+from ouderportaal.twofactor.models import RecoveryCode, digest, normalise
 from tests import factories as f
 
 
@@ -40,7 +40,7 @@ def a_moment_later(user):
 
 
 def recovery_codes(page):
-    return re.findall(r"<li>([a-z2-7]{8})</li>", page)
+    return re.findall(r"<li>([a-z2-7]{5}-[a-z2-7]{5})</li>", page)
 
 
 # The second step at login
@@ -120,7 +120,10 @@ def test_a_first_login_enrols_an_app_with_a_qr_code_then_shows_recovery_codes_on
     codes_page = client.get(response["Location"]).content.decode()
     codes = recovery_codes(codes_page)
     assert len(codes) == 10
-    assert set(codes) == set(StaticToken.objects.filter(device__user=new).values_list("token", flat=True))
+    # Stored as keyed hashes only: no code is in the database as typed.
+    stored = set(RecoveryCode.objects.filter(device__user=new).values_list("digest", flat=True))
+    assert stored == {digest(normalise(code)) for code in codes}
+    assert not RecoveryCode.objects.filter(digest__in=[*codes, *map(normalise, codes)]).exists()
     assert 'href="/beheer/"' in codes_page
     assert client.get("/tweestaps/herstelcodes/").status_code == 302  # shown once
     assert client.get("/beheer/").status_code == 200

@@ -59,9 +59,16 @@ def expected(kind, route, who, method, allowed):
     return answers if method in allowed else answers | {405}
 
 
+# The JSON steps of a passkey ceremony (twofactor.passkeys.api): an empty POST is refused by the package with 400
+# (no ceremony started, malformed) or 403 (this account must pass its second step first).
+JSON_ROUTES = {route for route, view in ROUTES if getattr(view, "json_api", False)}
+
+
 def access_answer(kind, route, who, method, allowed):
     has_args = bool(argument_names(route))
     served = method in allowed
+    if route in JSON_ROUTES and who != "anonymous" and served:
+        return {200, 400, 403}
     if kind == PUBLIC:
         if not served:
             return {405}

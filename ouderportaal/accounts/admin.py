@@ -1,6 +1,11 @@
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from ouderportaal.accounts.models import User
+
+
+class UserAdmin(BaseUserAdmin):
+    pass
+
 
 admin.site.register(User, UserAdmin)

@@ -8,6 +8,13 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = _("Accounts")
 
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from ouderportaal.accounts.logins import record_login
+
+        user_logged_in.connect(record_login, dispatch_uid="accounts.record_login")
+
 
 class AxesConfig(axes.apps.AppConfig):
     """django-axes (failed logins, lockouts) under a Dutch name in the Django admin."""

@@ -70,3 +70,18 @@ def idle_timeout(get_response):
         return get_response(request)
 
     return middleware
+
+
+def end_other_sessions(request, user=None):
+    """ "Log out everywhere": every session of the account ends at its next request, except this browser's (when
+    `request` is the account's own). Works for sessions in the database and in a shared cache alike: Django checks
+    the account's session hash on every request, and the new generation changes it (accounts.models.User)."""
+    from django.contrib.auth import get_user_model, update_session_auth_hash
+    from django.db.models import F
+
+    user = user or request.user
+    get_user_model().objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])
+    if request is not None and request.user.is_authenticated and request.user.pk == user.pk:
+        request.user.session_generation = user.session_generation
+        update_session_auth_hash(request, request.user)

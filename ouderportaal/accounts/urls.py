@@ -7,4 +7,5 @@ urlpatterns = [
     path("uitloggen/", views.logout, name="logout"),
     path("account/", views.account, name="account"),
     path("account/wachtwoord/", views.password_change, name="password_change"),
+    path("account/overal-uitloggen/", views.logout_everywhere, name="logout_everywhere"),
 ]

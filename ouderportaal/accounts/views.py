@@ -5,13 +5,16 @@ from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.db.models import Prefetch
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views import i18n as i18n_views
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ouderportaal.accounts.forms import LoginForm, PasswordChangeForm
+from ouderportaal.accounts.logins import IP_DAYS, recent_logins
+from ouderportaal.accounts.sessions import end_other_sessions
+from ouderportaal.core.audit import log_action
 from ouderportaal.core.pages import public_page
 from ouderportaal.core.securitylog import event
 from ouderportaal.school.access import parent_page, visible_pupils
@@ -66,7 +69,19 @@ def account(request):
             caretakers.setdefault(ship.pupil_id, []).append(ship.guardian)
         for ship in guardian.visible_guardianships:
             ship.main_caretakers = caretakers.get(ship.pupil_id, [])
-    return render(request, "accounts/account.html", {"guardian": guardian, "section": "account"})
+    context = {"guardian": guardian, "section": "account", "logins": recent_logins(request.user), "ip_days": IP_DAYS}
+    return render(request, "accounts/account.html", context)
+
+
+@parent_page
+@require_POST
+def logout_everywhere(request):
+    """Every other session of this account ends (other browsers, a forgotten computer); this one stays."""
+    end_other_sessions(request)
+    log_action(request.user, "account.sessions.ended", request.user, school_id=None)
+    event("session.logout_everywhere", request)
+    messages.success(request, _("U bent overal uitgelogd, behalve hier."))
+    return redirect("account")
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

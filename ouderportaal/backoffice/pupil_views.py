@@ -33,6 +33,8 @@ from ouderportaal.school.models import (
     SchoolYear,
     StaffRole,
 )
+from ouderportaal.twofactor.policy import users_with_second_step
+from ouderportaal.twofactor.reset import reset_second_step
 
 PAGE_SIZE = 50
 HISTORY_SIZE = 50
@@ -112,8 +114,9 @@ def _pupil(request, public_id):
         visible_pupils(request.user).select_related("school", "household", "general_practitioner"),
         public_id=public_id,
     )
-    office = StaffRole.objects.filter(user=request.user, school=pupil.school_id, role__in=OFFICE_ROLES).exists()
-    return pupil, office
+    roles = set(StaffRole.objects.filter(user=request.user, school=pupil.school_id).values_list("role", flat=True))
+    request.is_director = StaffRole.Role.DIRECTOR in roles  # may reset a guardian's second step
+    return pupil, bool(roles & set(OFFICE_ROLES))
 
 
 def _act(request, pupil, guardian):
@@ -142,6 +145,12 @@ def _act(request, pupil, guardian):
         if active:
             return _("Het account van %(name)s is weer actief.") % {"name": guardian.full_name}
         return _("Het account van %(name)s is uitgeschakeld.") % {"name": guardian.full_name}
+    if action == "reset_twofactor" and request.is_director and guardian.user is not None:
+        if not reset_second_step(guardian.user, acting_user=request.user, request=request, school=school, via="beheer"):
+            raise accounts.AccountActionError(_("Dit account heeft geen tweestapsverificatie."))
+        return _("De tweestapsverificatie van %(name)s is uitgezet; %(name)s krijgt daarover een e-mail.") % {
+            "name": guardian.full_name
+        }
     raise accounts.AccountActionError(_("Onbekende actie."))
 
 
@@ -167,12 +176,14 @@ def pupil(request, public_id):
     )
     users = [g.guardian.user for g in guardianships if g.guardian.user is not None]
     locked = locked_out_user_ids(users) if office else set()
+    second_step = users_with_second_step(users) if request.is_director else set()
     guardians = [
         {
             "guardianship": g,
             "guardian": g.guardian,
             "state": accounts.account_state(g.guardian.user),
             "locked": g.guardian.user_id in locked,
+            "second_step": g.guardian.user_id in second_step,
             "email": accounts.invitation_address(g.guardian),
         }
         for g in guardianships

@@ -11,6 +11,7 @@ from ouderportaal.backoffice.access import office_schools, staff_page
 from ouderportaal.backoffice.forms import StaffRoleForm
 from ouderportaal.onboarding import staff_roles
 from ouderportaal.school.models import School, StaffRole
+from ouderportaal.twofactor.reset import reset_second_step
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -25,6 +26,17 @@ def staff(request):
     if request.method == "POST" and not schools.exists():
         raise PermissionDenied
     roles = StaffRole.objects.filter(school__in=schools).select_related("user", "school")
+    if request.method == "POST" and "reset_twofactor" in request.POST:
+        # A lost phone without recovery codes: the director removes the colleague's second step (audited, mailed).
+        key = request.POST["reset_twofactor"]
+        staff_role = get_object_or_404(roles, pk=int(key) if key.isdigit() else 0)
+        colleague, school = staff_role.user, staff_role.school
+        reset_second_step(colleague, acting_user=request.user, request=request, school=school, via="beheer")
+        messages.success(
+            request,
+            _("De tweestapsverificatie is uitgezet; bij de volgende aanmelding stelt de medewerker die opnieuw in."),
+        )
+        return redirect("backoffice:staff")
     if request.method == "POST" and "remove" in request.POST:
         remove = request.POST["remove"]
         staff_role = get_object_or_404(roles, pk=int(remove) if remove.isdigit() else 0)

@@ -71,3 +71,27 @@ class VerifyForm(forms.Form):
                 return token
         record_failure(self.request, user)
         raise ValidationError(_("Deze code klopt niet. Typ de nieuwste code uit de app."), code="invalid")
+
+
+class PasswordConfirmForm(forms.Form):
+    """Turning two-factor off asks for the password; wrong guesses count like failed logins."""
+
+    password = forms.CharField(
+        label=_("Uw wachtwoord"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_password(self):
+        from ouderportaal.accounts.forms import TOO_MANY_GUESSES
+
+        user = self.request.user
+        if is_locked(self.request, user):
+            raise ValidationError(TOO_MANY_GUESSES, code="throttled")
+        password = self.cleaned_data["password"]
+        if not user.check_password(password):
+            record_failure(self.request, user)
+            raise ValidationError(_("Dit wachtwoord klopt niet."), code="invalid")
+        return password

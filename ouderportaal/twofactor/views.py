@@ -13,36 +13,25 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
-from django_otp import devices_for_user
 from django_otp import login as otp_login
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ouderportaal.core.audit import log_action
 from ouderportaal.core.securitylog import event
-from ouderportaal.twofactor.access import twofactor_page
+from ouderportaal.twofactor import passkeys
+from ouderportaal.twofactor.access import second_step_page, twofactor_page
 from ouderportaal.twofactor.forms import EnrolForm, VerifyForm
-from ouderportaal.twofactor.policy import is_verified
+from ouderportaal.twofactor.models import RecoveryCodeDevice
+from ouderportaal.twofactor.policy import PENDING, has_device, is_verified, passkeys_of, required_for
+from ouderportaal.twofactor.recovery import SESSION_CODES, new_recovery_codes, remaining
 
-RECOVERY_CODES = 10
-SESSION_CODES = "twofactor_new_codes"
 
-
-def next_url(request):
+def next_url(request, default=None):
+    """Where to go after the step: `next` when it stays in the portal; else the back-office (staff) or home."""
     url = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return url
-    return reverse("backoffice:home")
-
-
-def new_recovery_codes(request):
-    """Replace the account's recovery codes; they are shown once (the codes page pops them from the session)."""
-    device, _created = StaticDevice.objects.get_or_create(user=request.user, defaults={"name": "Herstelcodes"})
-    device.token_set.all().delete()
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
-    request.session[SESSION_CODES] = codes
-    return device
+    return reverse(default or ("backoffice:home" if required_for(request.user) else "home"))
 
 
 def secret_of(device):
@@ -53,62 +42,122 @@ def secret_of(device):
 @twofactor_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def setup(request):
-    """Enrolment (forced on a staff member's first login); once enrolled: new recovery codes, or a new phone. The old
-    phone keeps working until the new one has proved itself, so the account is never without its second step."""
-    enrolled = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
-    replacing = request.POST.get("replace") or request.GET.get("vervangen")
-    if enrolled is not None and not is_verified(request.user):
+    """Enrolment (forced on a staff member's first login): an authenticator app or a passkey. Once enrolled: passkeys
+    added or removed, new recovery codes, a new phone. The old phone keeps working until the new one has proved
+    itself, so the account is never without its second step."""
+    user = request.user
+    enrolled = has_device(user)
+    if enrolled and not is_verified(user):
         return redirect(reverse("twofactor_verify") + "?" + _next_query(request))
-    if enrolled is not None and request.method == "POST" and request.POST.get("action") == "codes":
+    if enrolled and request.method == "POST" and request.POST.get("action"):
+        return manage(request, back=reverse("twofactor_setup"), may_remove_last=False)
+    replacing = request.POST.get("replace") or request.GET.get("vervangen")
+    if enrolled and not replacing:
+        return render(request, "twofactor/enrolled.html", overview(request, back=reverse("twofactor_setup")))
+    return enrol_app(request, next_url=next_url(request), template="twofactor/setup.html")
+
+
+def overview(request, *, back):
+    user = request.user
+    return {
+        "app": TOTPDevice.objects.filter(user=user, confirmed=True).first(),
+        "passkeys": list(passkeys_of(user)),
+        "remaining": remaining(user),
+        "passkey_config": passkeys.config(request),
+        "passkey_done": reverse("twofactor_codes") + "?" + urlencode({"next": back}),
+    }
+
+
+def manage(request, *, back, may_remove_last):
+    """The actions of the overview (staff: /tweestaps/instellen/, parents: the Account tab): new recovery codes, a
+    passkey removed. Staff cannot remove their last device (their second step is required)."""
+    user, action = request.user, request.POST.get("action")
+    if action == "codes":
         with transaction.atomic():
             new_recovery_codes(request)
-            log_action(request.user, "account.twofactor.recovery_codes_renewed", request.user, school_id=None)
+            log_action(user, "account.twofactor.recovery_codes_renewed", user, school_id=None)
         event("twofactor.recovery_codes_renewed", request)
-        return redirect("twofactor_codes")
-    if enrolled is not None and not replacing:
-        static = StaticDevice.objects.filter(user=request.user).first()
-        remaining = static.token_set.count() if static else 0
-        return render(request, "twofactor/enrolled.html", {"device": enrolled, "remaining": remaining})
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+        return redirect(reverse("twofactor_codes") + "?" + urlencode({"next": back}))
+    if action == "remove_passkey":
+        key = request.POST.get("passkey", "")
+        passkey = passkeys_of(user).filter(pk=int(key) if key.isdigit() else 0).first()
+        has_app = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        if passkey is None:
+            messages.error(request, _("Deze passkey bestaat niet (meer)."))
+        elif not may_remove_last and not has_app and passkeys_of(user).count() == 1:
+            messages.error(request, _("Dit is uw enige tweede stap. Stel eerst een app of een andere passkey in."))
+        else:
+            with transaction.atomic():
+                log_action(user, "account.twofactor.passkey_removed", user, school_id=None, device=passkey.pk)
+                passkey.delete()
+            event("twofactor.passkey_removed", request)
+            messages.success(request, _("De passkey is verwijderd."))
+        return redirect(back)
+    return redirect(back)
+
+
+def enrol_app(request, *, next_url, template, extra=None):
+    """Add (or replace) the authenticator app: a QR code drawn on the server, then the app's first code."""
+    user = request.user
+    enrolled = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    first = not has_device(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name=_("Authenticator-app"), confirmed=False)
+        device = TOTPDevice.objects.create(user=user, name=_("Authenticator-app"), confirmed=False)
     form = EnrolForm(request.POST or None, device=device)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
-            TOTPDevice.objects.filter(user=request.user).exclude(pk=device.pk).delete()  # the old phone, if any
+            TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()  # the old phone, if any
             device.confirmed = True
             device.save(update_fields=["confirmed"])
-            new_recovery_codes(request)
+            if first or not RecoveryCodeDevice.objects.filter(user=user).exists():
+                new_recovery_codes(request)
             action = "account.twofactor.replaced" if enrolled else "account.twofactor.enrolled"
-            log_action(request.user, action, request.user, school_id=None)
+            log_action(user, action, user, school_id=None)
         otp_login(request, device)
+        request.session.pop(PENDING, None)
         event(action.removeprefix("account."), request)
-        return redirect(reverse("twofactor_codes") + "?" + _next_query(request))
+        if first:
+            from ouderportaal.accounts.sessions import end_other_sessions
+
+            end_other_sessions(request)  # they had no second step
+        return redirect(reverse("twofactor_codes") + "?" + urlencode({"next": next_url}))
     uri = segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2)
-    context = {"form": form, "qr": uri, "secret": secret_of(device), "next": next_url(request), "replacing": enrolled}
-    return render(request, "twofactor/setup.html", context)
+    context = {
+        "form": form,
+        "qr": uri,
+        "secret": secret_of(device),
+        "next": next_url,
+        "replacing": enrolled,
+        "first": first,
+        "passkey_config": passkeys.config(request),
+        "passkey_done": reverse("twofactor_codes") + "?" + urlencode({"next": next_url}),
+    }
+    return render(request, template, context | (extra or {}))
 
 
 def _next_query(request):
     return urlencode({"next": next_url(request)})
 
 
-@twofactor_page
+@second_step_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def verify(request):
-    """The second step at login: a code from the app, or a recovery code when the phone is lost."""
+    """The second step at login: a passkey, a code from the app, or a recovery code when the phone is lost."""
     if is_verified(request.user):
         return redirect(next_url(request))
-    if not any(devices_for_user(request.user)):
+    if not has_device(request.user):
         return redirect(reverse("twofactor_setup") + "?" + _next_query(request))
+    user = request.user  # still the account after a lockout logged this session out
     form = VerifyForm(request.POST or None, request=request)
     if request.method == "POST":
         with transaction.atomic():
             valid = form.is_valid()
         if valid:
             otp_login(request, form.device)
-            if isinstance(form.device, StaticDevice):
-                left = form.device.token_set.count()
+            request.session.pop(PENDING, None)
+            if isinstance(form.device, RecoveryCodeDevice):
+                left = form.device.codes.count()
                 log_action(
                     request.user, "account.twofactor.recovery_code_used", request.user, school_id=None, left=left
                 )
@@ -121,14 +170,23 @@ def verify(request):
             return redirect(next_url(request))
         if getattr(request, "axes_locked_out", False):
             logout(request)  # axes answers with its lockout page
-    return render(request, "twofactor/verify.html", {"form": form, "next": next_url(request)})
+    context = {
+        "form": form,
+        "next": next_url(request),
+        "has_app": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        "has_passkey": passkeys_of(user).exists(),
+        "passkey_config": passkeys.config(request),
+    }
+    return render(request, "twofactor/verify.html", context)
 
 
-@twofactor_page
+@second_step_page
 @require_safe
 def codes(request):
-    """New recovery codes, shown once."""
+    """New recovery codes, shown once; without new codes (a later passkey) straight on to where the user was going."""
+    if not is_verified(request.user):
+        return redirect(reverse("twofactor_verify") + "?" + _next_query(request))
     new_codes = request.session.pop(SESSION_CODES, None)
-    if not new_codes or not is_verified(request.user):
-        return redirect("twofactor_setup")
+    if not new_codes:
+        return redirect(next_url(request))
     return render(request, "twofactor/codes.html", {"codes": new_codes, "next": next_url(request)})
