@@ -78,7 +78,8 @@ def install_observatory():
 def installed(install):
     if install is not None:
         output, _ = install.communicate()
-        check(install.returncode == 0, f"npm ci of the Observatory into var/observatory/ {output[-2000:]}".strip())
+        failed = install.returncode != 0
+        check(not failed, "npm ci of the Observatory into var/observatory/" + (f"\n{output[-2000:]}" if failed else ""))
         (OBSERVATORY / ".installed").write_bytes((OBSERVATORY_SPEC / "package-lock.json").read_bytes())
 
 

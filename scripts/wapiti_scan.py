@@ -80,8 +80,11 @@ def scan(wapiti, site, role, minutes, attack_seconds):
     if code != 0 or not report.exists():
         raise RuntimeError(f"wapiti ({role}) failed with exit code {code}: see {OUT / role}.log")
     seconds = time.monotonic() - started
-    status, headers, _ = client.request("GET", start)
+    # Still logged in: the account's own page answers (a logged-out browser is sent to /inloggen/).
+    status, headers, _ = client.request("GET", "/account/")
     still_in = status == 200
+    if not still_in:
+        print(f"   {role}: /account/ answered {status} {dict(headers).get('Location', '')} after the scan")
     return {"role": role, "report": report, "seconds": seconds, "session_survived": still_in}
 
 
@@ -134,6 +137,7 @@ def main():
         for thread in threads:
             thread.join()
         errors = [line for line in (site.tmp / "gunicorn.log").read_text().splitlines() if "ERROR" in line]
+        shutil.copy(site.tmp / "nginx-access.log", OUT / "nginx-access.log")  # every request the scan made
     except BaseException:
         print(site.logs())
         raise
