@@ -67,7 +67,7 @@ def scan(wapiti, site, role, minutes, attack_seconds):
         "-C", cookies, "-H", f"Referer: {site.url}/",
         "-x", f"{site.url}/uitloggen/", "--skip", "csrfmiddlewaretoken",  # payloads in the token only meet the 403
         "-m", ",".join(MODULES), "--endpoint", "http://127.0.0.1:9/", "--dns-endpoint", "localhost",
-        "--flush-session", "--store-session", OUT / f"{role}-session", "--store-config", OUT / "config",
+        "--store-session", site.tmp / f"wapiti-{role}", "--store-config", site.tmp / "wapiti-config",
         # Bounded: the crawl (a form that answers with itself is followed 6 deep, not 40), then each module.
         "-d", "6", "--max-links-per-page", "40",
         "--max-scan-time", str(minutes * 60), "--max-attack-time", str(attack_seconds), "--tasks", "4",
