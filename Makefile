@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test venv lint bench bench-imports bench-mail cluster clean messages fuzz
+.PHONY: demo test venv lint bench bench-imports bench-mail cluster clean messages fuzz audit scan
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
@@ -45,6 +45,14 @@ bench: venv
 # Two gunicorn nodes and a worker behind nginx on one PostgreSQL and Redis; a node is killed mid-run (CI runs it).
 cluster: venv
 	$(PY) scripts/cluster.py
+
+# The production configuration behind nginx with TLS: check --deploy, headers, MDN's HTTP Observatory (A+; CI runs it).
+audit: venv
+	$(PY) scripts/audit.py
+
+# An authenticated wapiti scan as a parent and as staff (slow: not in CI); the summary is in docs/security.md.
+scan: venv
+	$(PY) scripts/wapiti_scan.py
 
 # The import pipeline at board scale; PG_URL (a database it may empty) adds the PostgreSQL run.
 bench-imports: venv

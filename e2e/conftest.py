@@ -50,18 +50,24 @@ def _context(browser, live_server, **options):
     return context
 
 
+def _page(context):
+    """A page whose Content-Security-Policy violations fail the test (Chromium reports each on the console)."""
+    page = context.new_page()
+    violations = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    yield page
+    context.close()
+    assert violations == [], f"the page broke the Content-Security-Policy: {violations[:3]}"
+
+
 @pytest.fixture
 def page(browser, live_server):
-    context = _context(browser, live_server, **DESKTOP)
-    yield context.new_page()
-    context.close()
+    yield from _page(_context(browser, live_server, **DESKTOP))
 
 
 @pytest.fixture
 def phone_page(browser, live_server):
-    context = _context(browser, live_server, **PHONE)
-    yield context.new_page()
-    context.close()
+    yield from _page(_context(browser, live_server, **PHONE))
 
 
 @pytest.fixture

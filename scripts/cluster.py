@@ -28,6 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from prodsite import nginx_conf  # noqa: E402  (scripts/prodsite.py: shared with make audit)
+
 from bench.run import Client, free_port, wait_for_port  # noqa: E402
 
 PYTHON = sys.executable
@@ -35,35 +37,6 @@ PG = os.environ.get("DATABASE_ADMIN_URL", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = "ouderportaal_cluster"
 CACHE_URL = os.environ.get("CACHE_URL", "redis://127.0.0.1:6379/7")
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-
-NGINX_CONF = """
-worker_processes 1;
-pid {tmp}/nginx.pid;
-error_log {tmp}/nginx-error.log warn;
-events {{ worker_connections 256; }}
-http {{
-    access_log {tmp}/nginx-access.log;
-    client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fcgi; uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
-    upstream portal {{
-        # No sticky sessions: any node serves any request. A node that fails is taken out for 30 s.
-        server 127.0.0.1:{node1} max_fails=1 fail_timeout=30s;
-        server 127.0.0.1:{node2} max_fails=1 fail_timeout=30s;
-    }}
-    server {{
-        listen 127.0.0.1:{port};
-        location / {{
-            proxy_pass http://portal;
-            proxy_set_header Host $http_host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto $scheme;
-            # A request a dying node could not answer is tried on the other (GET and HEAD only: never a POST).
-            proxy_next_upstream error timeout http_502 http_503;
-            proxy_connect_timeout 2s;
-        }}
-    }}
-}}
-"""
 
 
 class Cluster:
@@ -114,9 +87,7 @@ class Cluster:
                 WEB_CONCURRENCY="2",
             )
         self.start("worker", [PYTHON, "manage.py", "db_worker", "--interval", "0.2"])
-        Path(f"{self.tmp}/nginx.conf").write_text(
-            NGINX_CONF.format(tmp=self.tmp, node1=self.nodes[0], node2=self.nodes[1], port=self.port)
-        )
+        Path(f"{self.tmp}/nginx.conf").write_text(nginx_conf(self.tmp, self.port, self.nodes))
         self.start("nginx", [NGINX, "-c", f"{self.tmp}/nginx.conf", "-p", self.tmp, "-g", "daemon off;"])
         for port in [self.smtp_port, *self.nodes, self.port]:
             wait_for_port(port)
