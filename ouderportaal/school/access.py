@@ -23,10 +23,13 @@ def get_pupil_or_404(user, public_id, queryset=None):
     return pupil
 
 
-def guardian_children(request):
-    """The guardian's own children, loaded once a request: the access check and the child switcher share them."""
+def guardian_children(request, *related):
+    """The guardian's own children, loaded once a request: the access check, the child switcher, the start and
+    school pages and the navigation's badges share them. `related`: more foreign keys to join when this is the
+    first call of the request (the family page's doctor)."""
     if not hasattr(request, "_guardian_children"):
-        request._guardian_children = list(visible_pupils(request.user).select_related("school", "household"))
+        children = visible_pupils(request.user).select_related("school", "household", *related)
+        request._guardian_children = list(children)
     return request._guardian_children
 
 

@@ -2,11 +2,12 @@
 the pending-changes badges. Each costs at most a fixed number of queries per page."""
 
 from django import template
+from django.db import connection
 from django.db.models import Q
 
 from ouderportaal.changes.display import proposal_rows, visible_requests
 from ouderportaal.changes.models import ChangeRequest, Section
-from ouderportaal.school.access import visible_pupils
+from ouderportaal.school.access import guardian_children, visible_pupils
 from ouderportaal.school.privacy import viewer_guardian
 
 register = template.Library()
@@ -47,6 +48,17 @@ def family_proposals(context):
     return {"proposals": [proposal_rows(r) for r in requests], "user": request.user, "show_subject": True}
 
 
+# The badges' one query, as plain SQL: it runs on every parent page, and building it with the ORM cost more than
+# the database's answer (docs/benchmarks.md). The children come from the one authorisation path (school.access).
+PENDING_SQL = (
+    "SELECT section, pupil_id FROM changes_changerequest WHERE status = %s AND ("
+    "(section = %s AND guardian_id IN (SELECT id FROM school_guardian WHERE user_id = %s))"
+    " OR (section = %s AND household_id IN (SELECT household_id FROM school_guardian WHERE user_id = %s))"
+    "{children})"
+)
+CHILD_BADGE_SECTIONS = [*TAB_SECTIONS.values(), Section.GP, Section.EMERGENCY]
+
+
 def _pending_counts(request):
     """{section or (section, pupil id): count} of pending proposals this user may see; one query per request."""
     cached = getattr(request, "_pending_change_counts", None)
@@ -55,13 +67,18 @@ def _pending_counts(request):
     user = request.user
     counts = {}
     if user.is_authenticated:
-        rows = ChangeRequest.objects.pending().filter(
-            Q(section__in=TAB_SECTIONS.values(), pupil__in=visible_pupils(user))
-            | Q(section__in=[Section.GP, Section.EMERGENCY], pupil__in=visible_pupils(user))
-            | Q(section=Section.CONTACTS, guardian__user=user)
-            | Q(section=Section.HOUSEHOLD, household__guardians__user=user)
-        )
-        for section, pupil_id in rows.values_list("section", "pupil_id"):
+        child_ids = [child.pk for child in guardian_children(request)]
+        params = [ChangeRequest.Status.PENDING, Section.CONTACTS, user.pk, Section.HOUSEHOLD, user.pk]
+        children = ""
+        if child_ids:
+            children = " OR (section IN ({}) AND pupil_id IN ({}))".format(
+                ", ".join(["%s"] * len(CHILD_BADGE_SECTIONS)), ", ".join(["%s"] * len(child_ids))
+            )
+            params += [*CHILD_BADGE_SECTIONS, *child_ids]
+        with connection.cursor() as cursor:
+            cursor.execute(PENDING_SQL.format(children=children), params)
+            rows = cursor.fetchall()
+        for section, pupil_id in rows:
             key = (section, pupil_id) if section in TAB_SECTIONS.values() else "family"
             counts[key] = counts.get(key, 0) + 1
     request._pending_change_counts = counts
