@@ -3,8 +3,14 @@
     .venv/bin/python bench/run.py [--requests 200] [--concurrency 4] [--workers 2] [--parents 50] [--seconds 60]
                                   [--no-seed] [--parent user:password]
 
-At board scale (`seed_demo --scale board`): DATABASE_URL=… bench/run.py --no-seed --parent ouder-v000…:ouder-demo,
-with PARENT_LOGINS="ouder-v000001:ouder-demo,…" for the parents at once (bench/locustfile.py).
+At board scale (`seed_demo --scale board`), one command for the whole table and the 50 parents:
+
+    CACHE_URL=redis://127.0.0.1:6379/0 DATABASE_URL=postgres://…/board .venv/bin/python bench/run.py --no-seed --board
+
+--board measures the board parent ouder-v014441 (two children in group 8, the longest result history) and lets 50
+board parents spread over the 30 schools (every 288th login) log in at once; PARENT_LOGINS="user:password,…" sets
+other logins for the parents at once (bench/locustfile.py). CACHE_URL=redis://… keeps sessions in Redis as a
+multi-node deployment does (cached_db sessions); without it they are read from the database.
 
 Seeds the demo data into a fresh SQLite file (or DATABASE_URL; --no-seed keeps what is there), starts gunicorn on
 loopback and measures, each beside /health/ (one database round trip, no template):
@@ -232,10 +238,15 @@ def main():
     parser.add_argument("--seconds", type=int, default=60, help="how long the parents stay")
     parser.add_argument("--logins", type=int, default=20, help="logins in the burst")
     parser.add_argument("--no-seed", action="store_true", help="measure the database as it is (e.g. board scale)")
+    parser.add_argument("--board", action="store_true", help="a board-scale database: its parents (see above)")
     parser.add_argument(
         "--parent", default="ouder:ouder-demo", help="user:password whose pages are measured and who logs in the burst"
     )
     args = parser.parse_args()
+    if args.board:
+        args.parent = "ouder-v014441:ouder-demo"
+        board_parents = ",".join(f"ouder-v{288 * i:06d}:ouder-demo" for i in range(1, 51))
+        os.environ.setdefault("PARENT_LOGINS", board_parents)
 
     tmp = tempfile.mkdtemp(prefix="ouderportaal-bench-")
     port = free_port()
@@ -274,6 +285,7 @@ def main():
             "concurrency": args.concurrency,
             "workers": args.workers,
             "database": env["DATABASE_URL"].split(":", 1)[0],
+            "sessions": "Redis (cached_db)" if env.get("CACHE_URL", "").startswith("redis") else "database",
             "baseline_health": baseline,
             "pages": [{**row, "path": anonymise(row["path"], ppaths)} for row in measure_pages(parent, ppaths, args)],
             "staff_pages": measure_pages(staff, spaths, args),
@@ -292,7 +304,8 @@ def main():
 
 def print_markdown(report):
     base = report["baseline_health"]
-    print(f"Database {report['database']}, gunicorn {report['workers']} workers, {report['concurrency']} at once, "
+    print(f"Database {report['database']}, sessions in {report.get('sessions', 'database')}, "
+          f"gunicorn {report['workers']} workers, {report['concurrency']} at once, "
           f"{report['requests']} requests a page.")  # fmt: skip
     print(f"/health/: {base['rps']:.0f} req/s, p50 {base['median_ms']:.1f} ms.\n")
     print("| page | req/s | × /health/ req/s | p50 ms | p95 ms | p99 ms |")
