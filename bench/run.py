@@ -3,8 +3,14 @@
     .venv/bin/python bench/run.py [--requests 200] [--concurrency 4] [--workers 2] [--parents 50] [--seconds 60]
                                   [--no-seed] [--parent user:password]
 
-At board scale (`seed_demo --scale board`): DATABASE_URL=… bench/run.py --no-seed --parent ouder-v000…:ouder-demo,
-with PARENT_LOGINS="ouder-v000001:ouder-demo,…" for the parents at once (bench/locustfile.py).
+At board scale (`seed_demo --scale board`), one command for the whole table and the 50 parents:
+
+    CACHE_URL=redis://127.0.0.1:6379/0 DATABASE_URL=postgres://…/board .venv/bin/python bench/run.py --no-seed --board
+
+--board measures the board parent ouder-v014441 (two children in group 8, the longest result history) and lets 50
+board parents spread over the 30 schools (every 288th login) log in at once; PARENT_LOGINS="user:password,…" sets
+other logins for the parents at once (bench/locustfile.py). CACHE_URL=redis://… keeps sessions in Redis as a
+multi-node deployment does (cached_db sessions); without it they are read from the database.
 
 Seeds the demo data into a fresh SQLite file (or DATABASE_URL; --no-seed keeps what is there), starts gunicorn on
 loopback and measures, each beside /health/ (one database round trip, no template):
@@ -145,8 +151,9 @@ def measure_pages(client, paths, args):
     rows = []
     for path in paths:
         result = timed(client, path, args.requests, args.concurrency)
-        # Re-measure the baseline beside each page: the machine's load drifts.
-        base = timed(client, "/health/", args.requests // 2, args.concurrency)
+        # Re-measure the baseline beside each page: the machine's load drifts. As a load balancer asks it: without
+        # a session cookie (with one, the idle-timeout middleware would load the session and the user first).
+        base = timed(Client(client.port), "/health/", args.requests // 2, args.concurrency)
         rows.append({"path": path, **result, "ratio": result["rps"] / base["rps"], "health_rps": base["rps"]})
     return rows
 
@@ -162,15 +169,34 @@ def login_burst(port, n, concurrency, login):
     return {"logins": n, "per_second": n / wall, **percentiles(times)}
 
 
-def argon2_check_ms():
+def argon2_check_ms(time_cost, memory_cost, parallelism):
     from argon2 import PasswordHasher
 
-    hasher = PasswordHasher()  # Django's Argon2PasswordHasher uses argon2-cffi's defaults
+    hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
     digest = hasher.hash("ouder-demo")
     start = time.perf_counter()
     for _ in range(5):
         hasher.verify(digest, "ouder-demo")
     return (time.perf_counter() - start) / 5 * 1000
+
+
+def argon2_costs():
+    """One password check with the project's parameters (accounts/hashers.py) and with Django's default ones."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ouderportaal.settings")
+    sys.path.insert(0, str(ROOT))
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    from ouderportaal.accounts.hashers import OwaspArgon2PasswordHasher
+
+    def params(h):
+        return h.time_cost, h.memory_cost, h.parallelism
+
+    return {
+        "project": argon2_check_ms(*params(OwaspArgon2PasswordHasher)),
+        "project_params": "m={1} KiB, t={0}, p={2}".format(*params(OwaspArgon2PasswordHasher)),
+        "django_default": argon2_check_ms(*params(Argon2PasswordHasher)),
+        "django_default_params": "m={1} KiB, t={0}, p={2}".format(*params(Argon2PasswordHasher)),
+    }
 
 
 def parents_at_once(port, users, seconds, out):
@@ -212,10 +238,15 @@ def main():
     parser.add_argument("--seconds", type=int, default=60, help="how long the parents stay")
     parser.add_argument("--logins", type=int, default=20, help="logins in the burst")
     parser.add_argument("--no-seed", action="store_true", help="measure the database as it is (e.g. board scale)")
+    parser.add_argument("--board", action="store_true", help="a board-scale database: its parents (see above)")
     parser.add_argument(
         "--parent", default="ouder:ouder-demo", help="user:password whose pages are measured and who logs in the burst"
     )
     args = parser.parse_args()
+    if args.board:
+        args.parent = "ouder-v014441:ouder-demo"
+        board_parents = ",".join(f"ouder-v{288 * i:06d}:ouder-demo" for i in range(1, 51))
+        os.environ.setdefault("PARENT_LOGINS", board_parents)
 
     tmp = tempfile.mkdtemp(prefix="ouderportaal-bench-")
     port = free_port()
@@ -254,10 +285,12 @@ def main():
             "concurrency": args.concurrency,
             "workers": args.workers,
             "database": env["DATABASE_URL"].split(":", 1)[0],
+            "sessions": "Redis (cached_db)" if env.get("CACHE_URL", "").startswith("redis") else "database",
             "baseline_health": baseline,
             "pages": [{**row, "path": anonymise(row["path"], ppaths)} for row in measure_pages(parent, ppaths, args)],
             "staff_pages": measure_pages(staff, spaths, args),
-            "argon2_check_ms": argon2_check_ms(),
+            "health_with_session": timed(parent, "/health/", args.requests, args.concurrency),
+            "argon2": argon2_costs(),
             "login_burst": login_burst(port, args.logins, args.concurrency, args.parent.split(":", 1)),
         }
         if args.parents:
@@ -271,7 +304,8 @@ def main():
 
 def print_markdown(report):
     base = report["baseline_health"]
-    print(f"Database {report['database']}, gunicorn {report['workers']} workers, {report['concurrency']} at once, "
+    print(f"Database {report['database']}, sessions in {report.get('sessions', 'database')}, "
+          f"gunicorn {report['workers']} workers, {report['concurrency']} at once, "
           f"{report['requests']} requests a page.")  # fmt: skip
     print(f"/health/: {base['rps']:.0f} req/s, p50 {base['median_ms']:.1f} ms.\n")
     print("| page | req/s | × /health/ req/s | p50 ms | p95 ms | p99 ms |")
@@ -282,7 +316,13 @@ def print_markdown(report):
     ratios = sorted(row["ratio"] for row in report["pages"])
     print(f"\nParent pages: worst {ratios[0]:.2f}, median {statistics.median(ratios):.2f} × /health/.")
     burst = report["login_burst"]
-    print(f"Argon2, one password check in-process: {report['argon2_check_ms']:.0f} ms.")
+    with_session = report["health_with_session"]
+    print(f"(/health/ with the parent's session cookie: {with_session['rps']:.0f} req/s, "
+          f"p50 {with_session['median_ms']:.1f} ms; the ratios are against /health/ without a cookie.)")  # fmt: skip
+    argon2 = report["argon2"]
+    print(f"Argon2, one password check in-process: {argon2['project']:.0f} ms with the project's parameters "
+          f"({argon2['project_params']}); {argon2['django_default']:.0f} ms with Django's default "
+          f"({argon2['django_default_params']}).")  # fmt: skip
     print(f"Login burst: {burst['logins']} logins, {burst['per_second']:.1f}/s, p50 {burst['median_ms']:.0f} ms, "
           f"p95 {burst['p95_ms']:.0f} ms.")  # fmt: skip
     if parents := report.get("parents_at_once"):

@@ -130,7 +130,9 @@ AUTHENTICATION_BACKENDS = [
     "ouderportaal.accounts.backends.UsernameOrEmailBackend",
 ]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Argon2id with OWASP's parameters (accounts/hashers.py); hashes made with Django's heavier default parameters
+    # still verify (same algorithm name) and are re-hashed at the next login.
+    "ouderportaal.accounts.hashers.OwaspArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 import ouderportaal.settings as project_settings
+from ouderportaal.accounts.hashers import OwaspArgon2PasswordHasher
 from ouderportaal.accounts.validators import MinimumLengthValidator
 from ouderportaal.core.models import OutgoingMail
 from ouderportaal.onboarding import tokens
@@ -37,9 +38,20 @@ def open_set_password_form(client, url):
 
 
 def test_project_hashes_with_argon2():
-    # The tests themselves hash with MD5 for speed (conftest); the project's first hasher is Argon2.
-    assert project_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
-    assert Argon2PasswordHasher().encode("paarse-olifant", "zoutzoutzout").startswith("argon2$argon2id$")
+    # The tests themselves hash with MD5 for speed (conftest); the project's first hasher is Argon2id with OWASP's
+    # recommended parameters (m=19 MiB, t=2, p=1).
+    assert project_settings.PASSWORD_HASHERS[0] == "ouderportaal.accounts.hashers.OwaspArgon2PasswordHasher"
+    encoded = OwaspArgon2PasswordHasher().encode("paarse-olifant", "zoutzoutzout")
+    assert encoded.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+def test_hashes_with_djangos_default_argon2_parameters_verify_and_are_updated():
+    hasher = OwaspArgon2PasswordHasher()
+    old = Argon2PasswordHasher().encode("paarse-olifant", "zoutzoutzout")  # m=102400, t=2, p=8
+    assert hasher.verify("paarse-olifant", old)
+    assert not hasher.verify("andere-olifant", old)
+    assert hasher.must_update(old)
+    assert not hasher.must_update(hasher.encode("paarse-olifant", hasher.salt()))
 
 
 def test_length_message_is_dutch():

@@ -2,11 +2,13 @@
 
 from functools import wraps
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.views.decorators.cache import never_cache
 
 from ouderportaal.core.pages import PARENT, mark
+from ouderportaal.core.prepared import Prepared
 from ouderportaal.core.securitylog import event
 from ouderportaal.school.models import Pupil
 
@@ -23,10 +25,20 @@ def get_pupil_or_404(user, public_id, queryset=None):
     return pupil
 
 
-def guardian_children(request):
-    """The guardian's own children, loaded once a request: the access check and the child switcher share them."""
+# The query every parent page runs, with its SQL built once per process from visible_pupils (core/prepared.py).
+_children = Prepared(Pupil, visible_pupils, related=("school", "household"), probe=lambda pk: get_user_model()(pk=pk))
+
+
+def guardian_children(request, *related):
+    """The guardian's own children, loaded once a request: the access check, the child switcher, the start and
+    school pages and the navigation's badges share them. `related`: more foreign keys to join when this is the
+    first call of the request (the family page's doctor)."""
     if not hasattr(request, "_guardian_children"):
-        request._guardian_children = list(visible_pupils(request.user).select_related("school", "household"))
+        if related or not request.user.is_authenticated:
+            children = list(visible_pupils(request.user).select_related("school", "household", *related))
+        else:
+            children = _children(request.user)
+        request._guardian_children = children
     return request._guardian_children
 
 

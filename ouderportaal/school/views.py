@@ -6,15 +6,15 @@ constant number of queries, whatever the number of children, classmates or conta
 
 from collections import Counter
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from ouderportaal.core.audit import log_action
-from ouderportaal.school.access import parent_page, visible_pupils
-from ouderportaal.school.models import Enrolment, Guardian, Guardianship, MedicalInfo, Pupil, School
+from ouderportaal.school.access import guardian_children, parent_page
+from ouderportaal.school.models import Enrolment, Guardian, Guardianship, MedicalInfo, Pupil
 from ouderportaal.school.pages import CHILD_TABS, current_start_year, render_child_page
 from ouderportaal.school.privacy import contact_view_for, pupil_address_for, viewer_guardian
 
@@ -33,16 +33,14 @@ def current_enrolment(pupil, *, with_teachers=False):
 @parent_page
 @require_safe
 def home(request):
-    pupils = list(
-        visible_pupils(request.user)
-        .select_related("school")
-        .prefetch_related(
-            Prefetch(
-                "enrolments",
-                queryset=Enrolment.objects.filter(school_year__start_year=current_start_year()).select_related("group"),
-                to_attr="current_enrolments",
-            )
-        )
+    pupils = guardian_children(request)
+    prefetch_related_objects(
+        pupils,
+        Prefetch(
+            "enrolments",
+            queryset=Enrolment.objects.filter(school_year__start_year=current_start_year()).select_related("group"),
+            to_attr="current_enrolments",
+        ),
     )
     if len(pupils) == 1:
         return redirect("pupil_personalia", pupils[0].public_id)
@@ -100,11 +98,8 @@ def group(request, pupil):
 @require_safe
 def family(request):
     viewer = viewer_guardian(request.user)
-    pupils = list(
-        visible_pupils(request.user)
-        .select_related("household", "general_practitioner")
-        .prefetch_related("emergency_contacts")
-    )
+    pupils = guardian_children(request, "general_practitioner")
+    prefetch_related_objects(pupils, "emergency_contacts")
     pupil_ids = [p.pk for p in pupils]
     guardians = (
         Guardian.objects.filter(guardianships__pupil__in=pupil_ids)
@@ -199,5 +194,8 @@ def names_list(names):
 @parent_page
 @require_safe
 def schools(request):
-    schools = School.objects.filter(pupils__in=visible_pupils(request.user)).distinct()
+    # The children's schools, from the children the request has loaded anyway (the navigation's badges need them).
+    schools = sorted(
+        {child.school for child in guardian_children(request)}, key=lambda school: (school.name, school.pk)
+    )
     return render(request, "school/schools.html", {"schools": schools, "section": "school"})

@@ -2,11 +2,12 @@
 the pending-changes badges. Each costs at most a fixed number of queries per page."""
 
 from django import template
+from django.db import connection
 from django.db.models import Q
 
 from ouderportaal.changes.display import proposal_rows, visible_requests
 from ouderportaal.changes.models import ChangeRequest, Section
-from ouderportaal.school.access import visible_pupils
+from ouderportaal.school.access import guardian_children, visible_pupils
 from ouderportaal.school.privacy import viewer_guardian
 
 register = template.Library()
@@ -26,10 +27,15 @@ def _family_filter(user, guardian):
     return q
 
 
+NO_PROPOSALS = {"proposals": []}
+
+
 @register.inclusion_tag("changes/includes/proposals.html", takes_context=True)
 def child_proposals(context, pupil, section):
     """Proposals about this child's section; the child's address and phone stay hidden when the page hides them."""
     request = context["request"]
+    if (section, pupil.pk) not in _family_requests(request)["shown"]:
+        return NO_PROPOSALS  # the request's one query found none: no second query for the list
     address_visible = context.get("address", {}) is not None
     requests = visible_requests(ChangeRequest.objects.filter(pupil=pupil, section=section))
     return {
@@ -42,30 +48,53 @@ def child_proposals(context, pupil, section):
 @register.inclusion_tag("changes/includes/proposals.html", takes_context=True)
 def family_proposals(context):
     request = context["request"]
+    if "family" not in _family_requests(request)["shown"]:
+        return NO_PROPOSALS
     guardian = viewer_guardian(request.user)
     requests = visible_requests(ChangeRequest.objects.filter(_family_filter(request.user, guardian)))
     return {"proposals": [proposal_rows(r) for r in requests], "user": request.user, "show_subject": True}
 
 
-def _pending_counts(request):
-    """{section or (section, pupil id): count} of pending proposals this user may see; one query per request."""
-    cached = getattr(request, "_pending_change_counts", None)
+# The one query a parent page spends on proposals, as plain SQL: it runs on every parent page, and building it with
+# the ORM cost more than the database's answer (docs/benchmarks.md). The children come from the one authorisation
+# path (school.access). It reads the status of every proposal the user may see (withdrawn ones are never shown):
+# the pending ones make the badges, and a section without any proposal skips the list's own queries.
+FAMILY_REQUESTS_SQL = (
+    "SELECT section, pupil_id, status FROM changes_changerequest WHERE status <> %s AND ("
+    "(section = %s AND guardian_id IN (SELECT id FROM school_guardian WHERE user_id = %s))"
+    " OR (section = %s AND household_id IN (SELECT household_id FROM school_guardian WHERE user_id = %s))"
+    "{children})"
+)
+CHILD_BADGE_SECTIONS = [*TAB_SECTIONS.values(), Section.GP, Section.EMERGENCY]
+
+
+def _family_requests(request):
+    """{"pending": {section or (section, pupil id): count}, "shown": the same keys of every visible proposal,
+    pending or decided}; one query per request."""
+    cached = getattr(request, "_family_change_requests", None)
     if cached is not None:
         return cached
     user = request.user
-    counts = {}
+    pending, shown = {}, set()
     if user.is_authenticated:
-        rows = ChangeRequest.objects.pending().filter(
-            Q(section__in=TAB_SECTIONS.values(), pupil__in=visible_pupils(user))
-            | Q(section__in=[Section.GP, Section.EMERGENCY], pupil__in=visible_pupils(user))
-            | Q(section=Section.CONTACTS, guardian__user=user)
-            | Q(section=Section.HOUSEHOLD, household__guardians__user=user)
-        )
-        for section, pupil_id in rows.values_list("section", "pupil_id"):
+        child_ids = [child.pk for child in guardian_children(request)]
+        params = [ChangeRequest.Status.WITHDRAWN, Section.CONTACTS, user.pk, Section.HOUSEHOLD, user.pk]
+        children = ""
+        if child_ids:
+            children = " OR (section IN ({}) AND pupil_id IN ({}))".format(
+                ", ".join(["%s"] * len(CHILD_BADGE_SECTIONS)), ", ".join(["%s"] * len(child_ids))
+            )
+            params += [*CHILD_BADGE_SECTIONS, *child_ids]
+        with connection.cursor() as cursor:
+            cursor.execute(FAMILY_REQUESTS_SQL.format(children=children), params)
+            rows = cursor.fetchall()
+        for section, pupil_id, status in rows:
             key = (section, pupil_id) if section in TAB_SECTIONS.values() else "family"
-            counts[key] = counts.get(key, 0) + 1
-    request._pending_change_counts = counts
-    return counts
+            shown.add(key)
+            if status == ChangeRequest.Status.PENDING:
+                pending[key] = pending.get(key, 0) + 1
+    request._family_change_requests = {"pending": pending, "shown": shown}
+    return request._family_change_requests
 
 
 @register.simple_tag(takes_context=True)
@@ -74,7 +103,7 @@ def pending_changes(context, where, pupil=None):
     request = context.get("request")
     if request is None or (where != "family" and where not in TAB_SECTIONS):
         return 0
-    counts = _pending_counts(request)
+    counts = _family_requests(request)["pending"]
     if where == "family":
         return counts.get("family", 0)
     return counts.get((TAB_SECTIONS[where], pupil.pk), 0) if pupil is not None else 0
