@@ -162,3 +162,10 @@ def test_families_reimport_and_a_changed_contact(school, checked):
     ContactDetail.objects.filter(value="eva@example.nl").update(value="ander@example.nl")
     run(school, rows, Source.FAMILIES, FAMILY_HEADER)
     assert len(checked) == 2 and ContactDetail.objects.filter(value="eva@example.nl").exists()
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_read(school, settings):
+    run(school, ROWS)
+    settings.IMPORT_MAX_BYTES = 100
+    again = run(school, ROWS)
+    assert again.status == ImportRun.Status.REFUSED and "grens" in again.message

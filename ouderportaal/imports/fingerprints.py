@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models.sql.constants import MULTI
 
 from ouderportaal.imports.models import AppliedState, ImportRun
-from ouderportaal.imports.reading import Problem
+from ouderportaal.imports.reading import Problem, check_size
 from ouderportaal.imports.upsert import Plan, Section
 
 CHUNK = 2000  # rows fetched and hashed at a time
@@ -57,7 +57,10 @@ def unchanged_plan(source, school, fileobj, tables):
     """The plan of a re-import that changes nothing, or None when the file or the stored rows differ from the last
     applied run's (then the file is checked in full)."""
     state = _recorded(school, source)
-    if state is None or state.file_digest != file_digest(fileobj) or state.state_digest != state_digest(tables):
+    if state is None:
+        return None
+    check_size(fileobj)  # a file over the limit is refused before it is read, as on the full path
+    if state.file_digest != file_digest(fileobj) or state.state_digest != state_digest(tables):
         return None
     run = state.run
     plan = Plan(rows=sum(n.get("new", 0) + n.get("changed", 0) + n.get("unchanged", 0) for n in run.counts.values()))
