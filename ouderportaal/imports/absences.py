@@ -3,9 +3,10 @@
 from django.utils.translation import gettext as _
 
 from ouderportaal.absences.models import EXCUSED_BY_DEFAULT, Absence, Reason
-from ouderportaal.imports.csvsource import as_choice, find_pupil, pupils_by_key, rows, simplify
+from ouderportaal.imports.csvsource import PUPIL_STATE, as_choice, find_pupil, pupils_by_key, rows, simplify
 from ouderportaal.imports.reading import parse_bool, parse_date, parse_int
 from ouderportaal.imports.upsert import Plan, ProblemLog, Section, stored_rows
+from ouderportaal.school.models import Pupil
 
 COLUMNS = {
     "leerling_key": ["leerlingnummer", "leerling_id", "leerling"],
@@ -117,3 +118,8 @@ def prepare_absences(fileobj, *, school, progress=None, **_options):
             )
     plan.apply = section.write
     return plan
+
+
+def absences_state(school):
+    """What an absences file reads and writes for a school (imports.fingerprints)."""
+    return [(Absence.objects.filter(pupil__school=school), None), (Pupil.objects.filter(school=school), PUPIL_STATE)]

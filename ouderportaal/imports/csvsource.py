@@ -74,6 +74,10 @@ def rows(fileobj, spec, required, problems, *, progress=None, known=None):
         yield Row(line, values, problems, memo)
 
 
+# What the name and birth date cross-check and the key lookup read of a pupil (imports.fingerprints).
+PUPIL_STATE = ["id", "school_id", "source_key", "roepnaam", "voorvoegsel", "surname", "birth_date"]
+
+
 def pupils_by_key(school):
     return {p.source_key: p for p in Pupil.objects.filter(school=school).exclude(source_key="")}
 

@@ -284,3 +284,16 @@ def prepare_families(fileobj, *, school, progress=None, **_options):
     contact_section.write = lambda: None
     plan.apply = apply
     return plan
+
+
+def families_state(school):
+    """What a families file reads and writes for a school (imports.fingerprints)."""
+    linked = {"guardianships__pupil__school": school}
+    return [
+        (Guardianship.objects.filter(pupil__school=school), None),
+        (Guardian.objects.filter(**linked).distinct(), None),
+        (Household.objects.filter(**{f"guardians__{k}": v for k, v in linked.items()}).distinct(), None),
+        (ContactDetail.objects.filter(**{f"guardian__{k}": v for k, v in linked.items()}).distinct(), None),
+        (GeneralPractitioner.objects.filter(board=school.board_id), None),
+        (Pupil.objects.filter(school=school), None),
+    ]

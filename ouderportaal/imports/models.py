@@ -68,3 +68,19 @@ class ImportRun(models.Model):
     @property
     def can_apply(self):
         return self.status == self.Status.PREVIEWED and not self.error_count and not self.dry_run
+
+
+class AppliedState(models.Model):
+    """What the last applied file of a source and school was, and what the rows it touched held right after it was
+    applied (imports.fingerprints): an identical file over unchanged rows is a re-import that needs no checking."""
+
+    run = models.OneToOneField(ImportRun, on_delete=models.CASCADE, related_name="applied_state")
+    file_digest = models.CharField(max_length=64)
+    state_digest = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("stand na een import")
+        verbose_name_plural = _("standen na imports")
+
+    def __str__(self):
+        return str(self.run)

@@ -8,11 +8,11 @@ import re
 
 from django.utils.translation import gettext as _
 
-from ouderportaal.imports.csvsource import cross_check, find_pupil, pupils_by_key, rows
+from ouderportaal.imports.csvsource import PUPIL_STATE, cross_check, find_pupil, pupils_by_key, rows
 from ouderportaal.imports.reading import BadValue, parse_bool, parse_date, parse_decimal, parse_int
 from ouderportaal.imports.upsert import Plan, ProblemLog, Section, stored_rows
 from ouderportaal.results.models import Assessment, TestResult
-from ouderportaal.school.models import SchoolYear
+from ouderportaal.school.models import Pupil, SchoolYear
 
 COLUMNS = {
     "leerling_key": ["leerlingnummer", "leerling_id", "leerling"],
@@ -140,3 +140,13 @@ def _stored(school, years, compared):
         (row[1], row[2], year_of[row[3]], row[4]): (row[0], row[5:])
         for row in stored_rows(TestResult.objects.filter(pupil__school=school), *fields)
     }
+
+
+def results_state(school):
+    """What a results file reads and writes for a school (imports.fingerprints)."""
+    return [
+        (TestResult.objects.filter(pupil__school=school), None),
+        (Assessment.objects.all(), None),
+        (SchoolYear.objects.all(), ["id", "start_year"]),
+        (Pupil.objects.filter(school=school), PUPIL_STATE),
+    ]

@@ -176,6 +176,7 @@ class Plan:
     problems: ProblemLog = field(default_factory=ProblemLog)
     rows: int = 0
     apply: object = None
+    recorded: bool = False  # the outcome of the last applied run, recognised by imports.fingerprints
 
     @property
     def errors(self):
