@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from prodsite import nginx_conf  # noqa: E402  (scripts/prodsite.py: shared with make audit)
+from prodsite import nginx_conf, stop  # noqa: E402  (scripts/prodsite.py: shared with make audit)
 
 from bench.run import Client, free_port, wait_for_port  # noqa: E402
 
@@ -93,14 +93,7 @@ class Cluster:
             wait_for_port(port)
 
     def down(self):
-        for process in self.processes.values():
-            if process.poll() is None:
-                process.terminate()
-        for process in self.processes.values():
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(self.processes.values())
         subprocess.run(["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", DB_NAME], check=False)
 
     def smtp_log(self):

@@ -89,6 +89,19 @@ def self_signed_certificate(tmp):
     return cert, key
 
 
+def stop(processes):
+    """Terminate every process still running, then wait; kill what does not end within 10 s."""
+    processes = list(processes)
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 class ProductionSite:
     """gunicorn (DEBUG off) behind nginx with TLS, on a throwaway SQLite database in tmp."""
 
@@ -146,14 +159,7 @@ class ProductionSite:
             wait_for_port(port)
 
     def down(self):
-        for process in self.processes.values():
-            if process.poll() is None:
-                process.terminate()
-        for process in self.processes.values():
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(self.processes.values())
 
     def logs(self, lines=15):
         out = []

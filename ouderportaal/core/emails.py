@@ -48,8 +48,15 @@ def render_mail(name, *, context=None, language="nl"):
 
 
 def queue_mail(name, *, to, context=None, language="nl", school_id=None, reply_to="", attachments=()):
+    message_id = make_msgid(domain=_sender_domain())
+    mail = _outbox_row(name, to, language, context, school_id, reply_to, attachments, message_id)
+    transaction.on_commit(partial(enqueue_delivery, mail.pk))
+    return mail
+
+
+def _outbox_row(name, to, language, context, school_id, reply_to, attachments, message_id):
     subject, body_text, body_html = render_mail(name, context=context, language=language)
-    mail = OutgoingMail.objects.create(
+    return OutgoingMail.objects.create(
         template=name,
         language=language,
         to=to,
@@ -58,11 +65,9 @@ def queue_mail(name, *, to, context=None, language="nl", school_id=None, reply_t
         body_text=body_text,
         body_html=body_html,
         school_id=school_id,
-        message_id=make_msgid(domain=_sender_domain()),
+        message_id=message_id,
         attachments=list(attachments),
     )
-    transaction.on_commit(partial(enqueue_delivery, mail.pk))
-    return mail
 
 
 def queue_mass_mail(name, *, recipients, context=None, school_id=None, reply_to="", attachments=()):
@@ -80,19 +85,7 @@ def queue_mass_mail(name, *, recipients, context=None, school_id=None, reply_to=
         if language in first:
             others[language].append((to, message_id))
             continue
-        subject, body_text, body_html = render_mail(name, context=context, language=language)
-        first[language] = OutgoingMail.objects.create(
-            template=name,
-            language=language,
-            to=to,
-            reply_to=reply_to or "",
-            subject=subject,
-            body_text=body_text,
-            body_html=body_html,
-            school_id=school_id,
-            message_id=message_id,
-            attachments=list(attachments),
-        )
+        first[language] = _outbox_row(name, to, language, context, school_id, reply_to, attachments, message_id)
         others[language] = []
     id_of = {mail.message_id: mail.pk for mail in first.values()}
     for language, rows in others.items():
