@@ -17,14 +17,6 @@ def visible_pupils(user):
     return Pupil.objects.for_guardian(user)
 
 
-def get_pupil_or_404(user, public_id, queryset=None):
-    queryset = Pupil.objects.all() if queryset is None else queryset
-    pupil = queryset.for_guardian(user).filter(public_id=public_id).first()
-    if pupil is None:
-        raise Http404("Geen leerling")
-    return pupil
-
-
 # The query every parent page runs, with its SQL built once per process from visible_pupils (core/prepared.py).
 _children = Prepared(Pupil, visible_pupils, related=("school", "household"), probe=lambda pk: get_user_model()(pk=pk))
 
