@@ -90,6 +90,22 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The parent pages and the site layout (ouderportaal/jinja.py says why).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "ouderportaal.jinja.environment",
+            "context_processors": [
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "ouderportaal.school.context_processors.guardian_link",
+                "ouderportaal.backoffice.context_processors.staff_link",
+                "ouderportaal.backoffice.context_processors.pending_changes",
+            ],
+        },
+    },
 ]
 
 DATABASES = {

@@ -45,6 +45,21 @@ def _second_step_at_force_login(monkeypatch):
     monkeypatch.setattr(Client, "_login", _login)
 
 
+@pytest.fixture(autouse=True)
+def _jinja_context_in_responses(monkeypatch):
+    """response.context for pages rendered by Jinja2 too: Django instruments only its own template engine."""
+    from django.template.backends.jinja2 import Template
+    from django.test.signals import template_rendered
+
+    original = Template.render
+
+    def render(self, context=None, request=None):
+        template_rendered.send(sender=self, template=self, context=dict(context or {}))
+        return original(self, context, request)
+
+    monkeypatch.setattr(Template, "render", render)
+
+
 @dataclass
 class Cast:
     school: object

@@ -30,29 +30,32 @@ def _family_filter(user, guardian):
 NO_PROPOSALS = {"proposals": []}
 
 
-@register.inclusion_tag("changes/includes/proposals.html", takes_context=True)
-def child_proposals(context, pupil, section):
-    """Proposals about this child's section; the child's address and phone stay hidden when the page hides them."""
-    request = context["request"]
-    if (section, pupil.pk) not in _family_requests(request)["shown"]:
+def proposals_for(request, pupil=None, section=None, address_visible=True):
+    """The proposals block of a child's section (`pupil`, `section`), or of the family page (no pupil): the rows
+    of each proposal; a child's address and phone stay hidden when the page hides them."""
+    key = "family" if pupil is None else (section, pupil.pk)
+    if key not in _family_requests(request)["shown"]:
         return NO_PROPOSALS  # the request's one query found none: no second query for the list
-    address_visible = context.get("address", {}) is not None
-    requests = visible_requests(ChangeRequest.objects.filter(pupil=pupil, section=section))
+    if pupil is None:
+        guardian = viewer_guardian(request.user)
+        requests = visible_requests(ChangeRequest.objects.filter(_family_filter(request.user, guardian)))
+    else:
+        requests = visible_requests(ChangeRequest.objects.filter(pupil=pupil, section=section))
     return {
         "proposals": [proposal_rows(r, address_visible=address_visible) for r in requests],
         "user": request.user,
-        "show_subject": False,
+        "show_subject": pupil is None,
     }
 
 
 @register.inclusion_tag("changes/includes/proposals.html", takes_context=True)
+def child_proposals(context, pupil, section):
+    return proposals_for(context["request"], pupil, section, address_visible=context.get("address", {}) is not None)
+
+
+@register.inclusion_tag("changes/includes/proposals.html", takes_context=True)
 def family_proposals(context):
-    request = context["request"]
-    if "family" not in _family_requests(request)["shown"]:
-        return NO_PROPOSALS
-    guardian = viewer_guardian(request.user)
-    requests = visible_requests(ChangeRequest.objects.filter(_family_filter(request.user, guardian)))
-    return {"proposals": [proposal_rows(r) for r in requests], "user": request.user, "show_subject": True}
+    return proposals_for(context["request"])
 
 
 # The one query a parent page spends on proposals, as plain SQL: it runs on every parent page, and building it with
@@ -99,8 +102,11 @@ def _family_requests(request):
 
 @register.simple_tag(takes_context=True)
 def pending_changes(context, where, pupil=None):
+    return pending_for(context.get("request"), where, pupil)
+
+
+def pending_for(request, where, pupil=None):
     """The number of pending proposals for a child's tab (`where` is its URL name) or "family"; 0 when none."""
-    request = context.get("request")
     if request is None or (where != "family" and where not in TAB_SECTIONS):
         return 0
     counts = _family_requests(request)["pending"]

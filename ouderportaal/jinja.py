@@ -1,0 +1,83 @@
+"""The Jinja2 environment of the parent pages (jinja2/) and of the site layout every page shares.
+
+Why a second template engine: a parent page spent half of its time rendering Django templates (docs/benchmarks.md);
+Jinja2 compiles a template to Python once and renders the same page several times faster. The back-office stays on
+Django templates; both draw the site's header and footer from jinja2/layout/ (`core/templatetags/layout.py`).
+
+Translations: templates write `_("Tekst")` (or `_("… %(name)s …")|format(name=…)`) so that `makemessages` finds
+the text as in a Django template; plural texts live in Python (`ouderportaal/texts.py`).
+Project-level like settings and urls: it may import every app.
+"""
+
+from django.conf import settings
+from django.template import defaultfilters
+from django.templatetags.static import static
+from django.urls import get_script_prefix, reverse
+from django.utils import formats, translation
+from django.utils.timezone import template_localtime
+
+from jinja2 import Environment
+from ouderportaal import texts
+from ouderportaal.changes.templatetags import change_requests
+from ouderportaal.results.templatetags import levels as level_tags
+from ouderportaal.school.templatetags import portal
+
+_urls = {}
+
+
+def url(name, *args):
+    """reverse(); an address without arguments is looked up once per process (the navigation asks a dozen a page)."""
+    if args:
+        return reverse(name, args=args)
+    key = (get_script_prefix(), name)
+    if key not in _urls:
+        _urls[key] = reverse(name)
+    return _urls[key]
+
+
+def default(value, fallback="—"):
+    """Django's `default`: the fallback for any false value (None, "", 0), not only an undefined one."""
+    return value or fallback
+
+
+def date(value, arg=None):
+    """Django's `date` filter, in the current time zone as in a Django template."""
+    return defaultfilters.date(template_localtime(value), arg) if value else ""
+
+
+def time(value, arg=None):
+    return defaultfilters.time(template_localtime(value), arg) if value else ""
+
+
+def languages():
+    """(code, local name) of each language the portal speaks, for the footer's switcher."""
+    return [(code, translation.get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
+
+
+def environment(**options):
+    options.pop("autoescape", None)  # always on, whatever the settings say
+    env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], **options)
+    env.install_gettext_callables(translation.gettext, translation.ngettext)
+    env.globals.update(
+        url=url,
+        static=static,
+        get_language=translation.get_language,
+        languages=languages,
+        texts=texts,
+        pending_changes=change_requests.pending_for,
+        proposals=change_requests.proposals_for,
+    )
+    env.filters.update(
+        date=date,
+        time=time,
+        default=default,
+        capfirst=defaultfilters.capfirst,
+        linebreaksbr=defaultfilters.linebreaksbr,
+        localize=formats.localize,
+        level_button=level_tags.level_button,
+        level_class=level_tags.level_class,
+        shows_year_level=portal.shows_year_level,
+        names_its_levels=portal.names_its_levels,
+        person_name=portal.person_name,
+    )
+    return env

@@ -1,0 +1,14 @@
+"""Texts with a plural for Jinja2 templates: `makemessages` finds ngettext() in Python, not in a Jinja2 template."""
+
+from django.utils.translation import ngettext
+
+
+def pending_badge(count, staff=False):
+    """What a badge's number means, for screen readers."""
+    if staff:
+        return ngettext("%(counter)s wijziging te verwerken", "%(counter)s wijzigingen te verwerken", count) % {
+            "counter": count
+        }
+    return ngettext("%(counter)s wijziging in behandeling", "%(counter)s wijzigingen in behandeling", count) % {
+        "counter": count
+    }
