@@ -103,6 +103,28 @@ def test_medical_read_is_audited(parent_client, cast):
     assert entry.school_id == cast.school.pk
 
 
+def test_log_action_stores_every_column(cast):
+    # log_action writes its row with its own INSERT (core/audit.py): each column as the model reads it back.
+    from django.utils import timezone
+
+    from ouderportaal.core.audit import log_action
+
+    before = timezone.now()
+    log_action(cast.parent, "test.action", cast.child1, reason="ë & <b>", count=2, nested={"a": [1, None]})
+    log_action(None, "test.anonymous", school_id=7)
+    entry, anonymous = AuditLogEntry.objects.filter(action__startswith="test.").order_by("pk")
+    assert (entry.actor, entry.object_type, entry.object_id, entry.object_repr, entry.school_id) == (
+        cast.parent,
+        "school.pupil",
+        str(cast.child1.pk),
+        str(cast.child1),
+        cast.school.pk,
+    )
+    assert entry.data == {"reason": "ë & <b>", "count": 2, "nested": {"a": [1, None]}}
+    assert before <= entry.created_at <= timezone.now()
+    assert (anonymous.actor, anonymous.object_id, anonymous.school_id, anonymous.data) == (None, "", 7, {})
+
+
 def test_medical_without_data(parent_client, cast):
     html = page(parent_client, cast.child2, "medisch")
     assert "geen medische gegevens opgegeven" in html

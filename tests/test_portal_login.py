@@ -179,3 +179,17 @@ def test_password_change_explains_in_dutch(client, cast, password, message):
     client.force_login(cast.parent)
     data = {"old_password": f.PASSWORD, "new_password1": password, "new_password2": password}
     assert message in client.post("/account/wachtwoord/", data).content.decode()
+
+
+def test_the_backend_loads_the_signed_in_user_by_its_compiled_query(cast):
+    # get_user runs on every request with SQL built once (accounts/backends.py); the ORM's rules still hold.
+    from ouderportaal.accounts.backends import UsernameOrEmailBackend, _user_by_id
+
+    backend = UsernameOrEmailBackend()
+    assert backend.get_user(str(cast.parent.pk)) == cast.parent
+    assert _user_by_id.compiled["default"] is not None  # the compiled path, not the ORM fallback
+    assert backend.get_user("999999") is None
+    assert backend.get_user("not-a-number") is None
+    cast.parent.is_active = False
+    cast.parent.save()
+    assert backend.get_user(str(cast.parent.pk)) is None

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from ouderportaal.core.audit import log_action
+from ouderportaal.core.prepared import Prepared
 from ouderportaal.school.access import guardian_children, parent_page
 from ouderportaal.school.models import Enrolment, Guardian, Guardianship, MedicalInfo, Pupil
 from ouderportaal.school.pages import CHILD_TABS, current_start_year, render_child_page
@@ -65,10 +66,17 @@ def personalia(request, pupil):
     )
 
 
+# Its SQL built once per process (core/prepared.py): like the children query, the ORM's work cost more than the answer.
+_medical_info = Prepared(
+    MedicalInfo, lambda pupil: MedicalInfo.objects.filter(pupil=pupil), probe=lambda pk: Pupil(pk=pk)
+)
+
+
 @parent_page
 @require_safe
 def medical(request, pupil):
-    info = MedicalInfo.objects.filter(pupil=pupil).first()
+    found = _medical_info(pupil)  # one row at most (one-to-one)
+    info = found[0] if found else None
     log_action(request.user, "pupil.medical.read", pupil)
     return render_child_page(request, pupil, "pupil_medical", "school/medical.html", {"info": info})
 
