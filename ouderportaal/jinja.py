@@ -71,6 +71,7 @@ def environment(**options):
         date=date,
         time=time,
         default=default,
+        filesizeformat=defaultfilters.filesizeformat,
         capfirst=defaultfilters.capfirst,
         linebreaksbr=defaultfilters.linebreaksbr,
         localize=formats.localize,

@@ -12,3 +12,8 @@ def pending_badge(count, staff=False):
     return ngettext("%(counter)s wijziging in behandeling", "%(counter)s wijzigingen in behandeling", count) % {
         "counter": count
     }
+
+
+def unread_letters(count):
+    """The Berichten page's summary."""
+    return ngettext("%(counter)s ongelezen bericht", "%(counter)s ongelezen berichten", count) % {"counter": count}

@@ -98,7 +98,13 @@ def group(request, pupil):
     composite_groups = pupil.composite_groups.filter(school_year__start_year=current_start_year()).values_list(
         "name", flat=True
     )
-    context = {"enrolment": enrolment, "classmates": classmates, "composite_groups": composite_groups}
+    teachers = enrolment.group.teachers.all() if enrolment is not None else []
+    context = {
+        "enrolment": enrolment,
+        "teachers": teachers,
+        "classmates": classmates,
+        "composite_groups": composite_groups,
+    }
     return render_child_page(request, pupil, "pupil_group", "school/group.html", context)
 
 
