@@ -47,8 +47,54 @@ def test_children_as_the_orm_gives_them():
 
 def test_a_query_of_another_shape_runs_through_the_orm():
     user = f.make_user()
-    # Two parameters for the probe's id: not the one-parameter shape, so every call uses the ORM.
-    build = lambda u: Pupil.objects.filter(pk=u.pk) | Pupil.objects.filter(school_id=u.pk)  # noqa: E731
+    # values() gives dicts, not the model's columns nor a values_list(): every call uses the ORM.
+    build = lambda u: Pupil.objects.filter(pk=u.pk).values("pk")  # noqa: E731
     prepared = Prepared(Pupil, build, probe=lambda pk: get_user_model()(pk=pk))
     assert prepared(user) == []
     assert next(iter(prepared.compiled.values())) is None
+
+
+def test_the_parameter_bound_wherever_the_query_names_it():
+    board = f.make_board()
+    school, other = f.make_school(board), f.make_school(board)
+    mine = f.make_pupil(school)
+    f.make_pupil(other)
+    # The probe's id twice: both places take the parameter.
+    build = lambda s: Pupil.objects.filter(school=s) | Pupil.objects.filter(pk=s.pk)  # noqa: E731
+    prepared = Prepared(Pupil, build, probe=lambda pk: type(school)(pk=pk))
+    assert [p.pk for p in prepared(school)] == [p.pk for p in build(school)] == [mine.pk]
+    assert next(iter(prepared.compiled.values())) is not None
+
+
+def test_group_queries_as_the_orm_gives_them():
+    from django.utils import timezone
+
+    from ouderportaal.school import group as group_queries
+    from ouderportaal.school.models import CompositeGroup, Teacher
+
+    board = f.make_board()
+    school = f.make_school(board)
+    group = f.make_group(school, "4/5")
+    group.teachers.set([Teacher.objects.create(school=school, first_name=n, surname="Bakker") for n in ("Piet", "Ans")])
+    child = f.make_pupil(school, group, 4, roepnaam="Zoë")
+    f.make_pupil(school, group, 5, roepnaam="Bram")
+    f.make_pupil(school, group, 5, roepnaam="Weg", left_on=datetime.date(2020, 1, 1))
+    f.make_pupil(school, f.make_group(school, "6"), 6, roepnaam="Elders")
+    year = group.school_year
+    composite = CompositeGroup.objects.create(school=school, school_year=year, source_key="p", name="Plusklas")
+    composite.pupils.add(child)
+    today = timezone.localdate()
+    rows = list(group_queries._names(child, year.start_year, today))
+    for _ in range(2):  # the first call compiles, the second reuses
+        assert group_queries._group_names(child, year.start_year, today) == rows
+        composites, teachers, classmates = group_queries.group_names(child)
+        assert (composites, teachers) == (["Plusklas"], ["Ans Bakker", "Piet Bakker"])
+        # Names only: the classmates (the child too, not who left nor another group's) carry nothing else.
+        assert [c["roepnaam"] for c in classmates] == ["Bram", "Zoë"]
+        assert all(set(c) == {"roepnaam", "voorvoegsel", "surname"} for c in classmates)
+        enrolment = group_queries.current_enrolment(child)
+        assert (enrolment.group, enrolment.school_year, enrolment.year_level) == (group, year, 4)
+    assert all(compiled is not None for compiled in group_queries._group_names.compiled.values())
+    assert all(compiled is not None for compiled in group_queries._enrolments.compiled.values())
+    # Another school year: compiled again with that year, and the child has no enrolment there.
+    assert group_queries._enrolments(child, year.start_year + 1) == []

@@ -1,40 +1,50 @@
-"""A queryset whose SQL the ORM builds once per process, for the query every parent page runs.
+"""A queryset whose SQL the ORM builds once per process, for the queries every parent page (or a hot one) runs.
 
 Building and compiling a query in Python costs the portal more than the database's answer (docs/benchmarks.md).
-`Prepared(build, *related)` asks `build(probe)` for the queryset once per database, with a probe object standing in
-for the one parameter (a user), and keeps the SQL the ORM made of it; each later call only binds the parameter
-and turns the rows into model instances, the related objects (`select_related` one level deep) attached as the
-ORM would. The queryset stays the one place that says what is selected: the rule is never written out as SQL.
-Where the compiled query does not have the expected shape (one parameter, the columns of the model and its
-related models in order), every call runs the ORM instead.
+`Prepared(model, build, related, probe)` asks `build(probe)` for the queryset once per database, with a probe object
+standing in for the one parameter (a user, a pupil), and keeps the SQL the ORM made of it; each later call only binds
+the parameter and turns the rows into model instances, the related objects (`select_related` one level deep)
+attached as the ORM would — or, for a `values_list()` queryset, into tuples. The queryset stays the one place that
+says what is selected: the rule is never written out as SQL.
+Further arguments (`prepared(pupil, school_year, today)`) are constants of the SQL: `build(probe, *constants)` is
+compiled once per database and constants, so they must be values that seldom change (the school year, today).
+Where the compiled query does not have the expected shape (the probe's id among the parameters, the columns of the
+model and its related models in order), every call runs the ORM instead.
 """
 
 from django.db import connections, router
+from django.db.models.query import ModelIterable, ValuesListIterable
 
-PROBE_PK = -739_151  # an id no row has: found once among the compiled query's parameters
+PROBE_PK = -739_151  # an id no row has: found among the compiled query's parameters
 
 
 class Prepared:
     def __init__(self, model, build, related=(), probe=None):
         self.model, self.build, self.related = model, build, tuple(related)
-        self.probe = probe
-        self.compiled = {}  # database alias -> what compile() returns
+        self.probe = probe or (lambda pk: model(pk=pk))
+        self.compiled = {}  # (database alias, constants) -> what compile() returns
 
-    def __call__(self, param):
+    def __call__(self, param, *constants):
         alias = router.db_for_read(self.model)
-        if alias not in self.compiled:
-            self.compiled[alias] = self.compile(alias)
-        compiled = self.compiled[alias]
+        key = (alias, constants)
+        if key not in self.compiled:
+            if len(self.compiled) >= 16:  # yesterday's SQL (a date among the constants) is not asked again
+                self.compiled.clear()
+            self.compiled[key] = self.compile(alias, constants)
+        compiled = self.compiled[key]
         if compiled is None:
-            return list(self.queryset(param))
+            return list(self.queryset(param, constants))
         sql, params, at, compiler, converters, parts = compiled
         params = list(params)
-        params[at] = param.pk
+        for i in at:
+            params[i] = param.pk
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         if converters:
             rows = compiler.apply_converters(rows, converters)
+        if parts is None:  # values_list(): the rows as they are
+            return [tuple(row) for row in rows]
         objects = []
         for row in rows:
             (model, names, start, end, _), *joined = parts
@@ -45,18 +55,25 @@ class Prepared:
             objects.append(obj)
         return objects
 
-    def queryset(self, param):
-        queryset = self.build(param)
+    def queryset(self, param, constants=()):
+        queryset = self.build(param, *constants)
         return queryset.select_related(*self.related) if self.related else queryset
 
-    def compile(self, alias):
+    def compile(self, alias, constants=()):
         probe = self.probe(PROBE_PK)
-        queryset = self.queryset(probe)
+        queryset = self.queryset(probe, constants)
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
-        # The probe's id once among the parameters; the others are the query's constants (e.g. EXISTS' `SELECT 1`).
-        if list(params).count(PROBE_PK) != 1:
+        # The probe's id among the parameters (as often as the query names it); the others are the query's constants
+        # (e.g. EXISTS' `SELECT 1`, the school year).
+        at = [i for i, value in enumerate(params) if value == PROBE_PK]
+        if not at:
             return None
+        converters = compiler.get_converters([col for col, _, _ in compiler.select[: compiler.col_count]])
+        if queryset._iterable_class is ValuesListIterable:
+            return sql, tuple(params), at, compiler, converters, None
+        if queryset._iterable_class is not ModelIterable:
+            return None  # values(), flat or named lists: not this shape
         # The columns must be the model's, then each related model's, primary key first: what from_db is given.
         selected = [col.target for col, _, _ in compiler.select[: compiler.col_count]]
         parts, start = [], 0
@@ -70,5 +87,4 @@ class Prepared:
             start += len(fields)
         if start != len(selected):
             return None
-        converters = compiler.get_converters([col for col, _, _ in compiler.select[: compiler.col_count]])
-        return sql, tuple(params), list(params).index(PROBE_PK), compiler, converters, parts
+        return sql, tuple(params), at, compiler, converters, parts

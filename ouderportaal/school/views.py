@@ -15,18 +15,10 @@ from django.views.decorators.http import require_safe
 from ouderportaal.core.audit import log_action
 from ouderportaal.core.prepared import Prepared
 from ouderportaal.school.access import guardian_children, parent_page
+from ouderportaal.school.group import current_enrolment, group_names
 from ouderportaal.school.models import Enrolment, Guardian, Guardianship, MedicalInfo, Pupil
 from ouderportaal.school.pages import CHILD_TABS, current_start_year, render_child_page
 from ouderportaal.school.privacy import contact_view_for, pupil_address_for, viewer_guardian
-
-
-def current_enrolment(pupil, *, with_teachers=False):
-    enrolments = Enrolment.objects.filter(pupil=pupil, school_year__start_year=current_start_year())
-    enrolments = enrolments.select_related("group", "school_year")
-    if with_teachers:
-        enrolments = enrolments.prefetch_related("group__teachers")
-    return enrolments.first()
-
 
 # --- Pages ---
 
@@ -84,21 +76,9 @@ def medical(request, pupil):
 @parent_page
 @require_safe
 def group(request, pupil):
-    enrolment = current_enrolment(pupil, with_teachers=True)
-    classmates = []
-    if enrolment is not None:
-        # Names only: .values() keeps every other field of a classmate out of the template.
-        classmates = (
-            Pupil.objects.enrolled()
-            .filter(enrolments__group=enrolment.group_id)
-            .order_by("roepnaam", "surname")
-            .values("roepnaam", "voorvoegsel", "surname")
-        )
-    # Samengestelde groepen (a plusklas, a reading group): named only, never their members.
-    composite_groups = pupil.composite_groups.filter(school_year__start_year=current_start_year()).values_list(
-        "name", flat=True
-    )
-    teachers = enrolment.group.teachers.all() if enrolment is not None else []
+    enrolment = current_enrolment(pupil)
+    # Samengestelde groepen (a plusklas, a reading group): named only, never their members. Classmates: names only.
+    composite_groups, teachers, classmates = group_names(pupil) if enrolment is not None else ([], [], [])
     context = {
         "enrolment": enrolment,
         "teachers": teachers,
