@@ -98,3 +98,28 @@ def test_group_queries_as_the_orm_gives_them():
     assert all(compiled is not None for compiled in group_queries._enrolments.compiled.values())
     # Another school year: compiled again with that year, and the child has no enrolment there.
     assert group_queries._enrolments(child, year.start_year + 1) == []
+
+
+def test_two_levels_of_related_objects_as_the_orm_gives_them(django_assert_num_queries):
+    from ouderportaal.letters import access as letter_access
+    from tests.letter_factories import make_sent
+
+    board = f.make_board()
+    school = f.make_school(board)
+    group = f.make_group(school, "3")
+    pupils = [f.make_pupil(school, group) for _ in range(2)]
+    user = f.make_user()
+    f.make_guardian(board, pupils, user=user)
+    staff = f.make_user()
+    for _ in range(3):
+        make_sent(school, staff, groups=[group])
+    for _ in range(2):  # the first call compiles, the second reuses
+        slow = list(letter_access.received_letters(user).select_related("letter__school"))
+        with django_assert_num_queries(1):
+            fast = letter_access.received_list(user)
+            assert [(r.pk, fields(r.letter), fields(r.letter.school)) for r in fast] == [
+                (r.pk, fields(r.letter), fields(r.letter.school)) for r in slow
+            ]
+        assert len(fast) == 3
+    assert all(compiled is not None for compiled in letter_access._received_with_school.compiled.values())
+    assert letter_access.received_list(f.make_user()) == []

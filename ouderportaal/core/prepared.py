@@ -3,9 +3,9 @@
 Building and compiling a query in Python costs the portal more than the database's answer (docs/benchmarks.md).
 `Prepared(model, build, related, probe)` asks `build(probe)` for the queryset once per database, with a probe object
 standing in for the one parameter (a user, a pupil), and keeps the SQL the ORM made of it; each later call only binds
-the parameter and turns the rows into model instances, the related objects (`select_related` one level deep)
-attached as the ORM would — or, for a `values_list()` queryset, into tuples. The queryset stays the one place that
-says what is selected: the rule is never written out as SQL.
+the parameter and turns the rows into model instances, the related objects (`select_related`, each level named:
+"letter", "letter__school") attached as the ORM would — or, for a `values_list()` queryset, into tuples. The queryset
+stays the one place that says what is selected: the rule is never written out as SQL.
 Further arguments (`prepared(pupil, school_year, today)`) are constants of the SQL: `build(probe, *constants)` is
 compiled once per database and constants, so they must be values that seldom change (the school year, today).
 Where the compiled query does not have the expected shape (the probe's id among the parameters, the columns of the
@@ -47,12 +47,15 @@ class Prepared:
             return [tuple(row) for row in rows]
         objects = []
         for row in rows:
-            (model, names, start, end, _), *joined = parts
-            obj = model.from_db(alias, names, row[start:end])
-            for related_model, names, start, end, field in joined:
+            row_objects = []  # the model's instance, then each related one (None: a null foreign key)
+            for model, names, start, end, field, parent in parts:
                 values = row[start:end]
-                setattr(obj, field.name, None if values[0] is None else related_model.from_db(alias, names, values))
-            objects.append(obj)
+                owner = row_objects[parent] if field else None
+                obj = None if values[0] is None else model.from_db(alias, names, values)
+                if owner is not None:
+                    setattr(owner, field.name, obj)
+                row_objects.append(obj)
+            objects.append(row_objects[0])
         return objects
 
     def queryset(self, param, constants=()):
@@ -74,16 +77,24 @@ class Prepared:
             return sql, tuple(params), at, compiler, converters, None
         if queryset._iterable_class is not ModelIterable:
             return None  # values(), flat or named lists: not this shape
-        # The columns must be the model's, then each related model's, primary key first: what from_db is given.
+        # The columns must be the model's, then each related model's (in the order the ORM joins them: a name with
+        # `__` after the one it goes through, "letter" before "letter__school"), primary key first: from_db's input.
         selected = [col.target for col, _, _ in compiler.select[: compiler.col_count]]
+        specs, paths = [(self.model, None, None)], [""]
+        for name in self.related:
+            head, _, last = name.rpartition("__")
+            if head not in paths:
+                return None
+            parent = paths.index(head)
+            field = specs[parent][0]._meta.get_field(last)
+            specs.append((field.related_model, field, parent))
+            paths.append(name)
         parts, start = [], 0
-        for model, field in [(self.model, None)] + [
-            (self.model._meta.get_field(name).related_model, self.model._meta.get_field(name)) for name in self.related
-        ]:
+        for model, field, parent in specs:
             fields = list(model._meta.concrete_fields)
             if selected[start : start + len(fields)] != fields or fields[0] is not model._meta.pk:
                 return None
-            parts.append((model, [f.attname for f in fields], start, start + len(fields), field))
+            parts.append((model, [f.attname for f in fields], start, start + len(fields), field, parent))
             start += len(fields)
         if start != len(selected):
             return None

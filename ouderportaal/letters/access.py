@@ -1,8 +1,10 @@
 """Who may see which letter: the one place for the parent pages and for the back-office."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.http import Http404
 
+from ouderportaal.core.prepared import Prepared
 from ouderportaal.letters.models import Letter, LetterRecipient
 from ouderportaal.school.models import School
 
@@ -16,6 +18,17 @@ def received_letters(user):
         .select_related("letter")
         .order_by("-letter__sent_at", "-pk")
     )
+
+
+# The Berichten list: received_letters with each letter's school, its SQL built once per process (core/prepared.py).
+_received_with_school = Prepared(
+    LetterRecipient, received_letters, related=("letter", "letter__school"), probe=lambda pk: get_user_model()(pk=pk)
+)
+
+
+def received_list(user):
+    """The recipient rows of every letter sent to this user, newest first, each with its letter and the school."""
+    return _received_with_school(user) if user.is_authenticated else []
 
 
 def get_received_or_404(user, letter_id):

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from ouderportaal.letters import services
-from ouderportaal.letters.access import get_received_or_404, received_letters
+from ouderportaal.letters.access import get_received_or_404, received_list
 from ouderportaal.letters.files import attachment_response
 from ouderportaal.letters.models import LetterAttachment
 from ouderportaal.school.access import parent_page
@@ -13,7 +13,7 @@ from ouderportaal.school.access import parent_page
 @parent_page
 @require_safe
 def letters(request):
-    rows = list(received_letters(request.user).select_related("letter__school"))
+    rows = received_list(request.user)
     unread = sum(1 for row in rows if row.read_at is None)
     return render(request, "letters/letters.html", {"rows": rows, "unread": unread, "section": "letters"})
 

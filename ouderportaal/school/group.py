@@ -1,10 +1,13 @@
-"""What the Personalia and Groep tabs read about a child's group: two queries whose SQL is built once per process
-(core/prepared.py), each about a child the view has from `school.access` (the guardian's own)."""
+"""What Start, Personalia and Groep read about the children's groups: queries whose SQL is built once per process
+(core/prepared.py), each about a child the view has from `school.access` (the guardian's own) or about all of the
+guardian's children through `school.access.visible_pupils`."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import F, Value
 from django.utils import timezone
 
 from ouderportaal.core.prepared import Prepared
+from ouderportaal.school.access import visible_pupils
 from ouderportaal.school.models import CompositeGroup, Enrolment, Pupil, Teacher
 from ouderportaal.school.pages import current_start_year
 
@@ -21,6 +24,25 @@ _enrolments = Prepared(Enrolment, _enrolment, related=("group", "school_year"), 
 def current_enrolment(pupil):
     """The child's enrolment this school year (one at most), with its group and school year; None without one."""
     return next(iter(_enrolments(pupil, current_start_year())), None)
+
+
+def _children_enrolments(user, start_year):
+    return Enrolment.objects.filter(pupil__in=visible_pupils(user), school_year__start_year=start_year)
+
+
+_guardian_enrolments = Prepared(
+    Enrolment, _children_enrolments, related=("group",), probe=lambda pk: get_user_model()(pk=pk)
+)
+
+
+def attach_current_enrolments(user, pupils):
+    """`pupil.current_enrolments` (this school year's, with the group) for each of the guardian's children, in one
+    query over the same children as `school.access` gives them."""
+    enrolments = {}
+    for enrolment in _guardian_enrolments(user, current_start_year()):
+        enrolments.setdefault(enrolment.pupil_id, []).append(enrolment)
+    for pupil in pupils:
+        pupil.current_enrolments = enrolments.get(pupil.pk, [])
 
 
 def _names_rows(queryset, kind, sort, then, first, middle, last):

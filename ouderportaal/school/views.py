@@ -15,9 +15,9 @@ from django.views.decorators.http import require_safe
 from ouderportaal.core.audit import log_action
 from ouderportaal.core.prepared import Prepared
 from ouderportaal.school.access import guardian_children, parent_page
-from ouderportaal.school.group import current_enrolment, group_names
-from ouderportaal.school.models import Enrolment, Guardian, Guardianship, MedicalInfo, Pupil
-from ouderportaal.school.pages import CHILD_TABS, current_start_year, render_child_page
+from ouderportaal.school.group import attach_current_enrolments, current_enrolment, group_names
+from ouderportaal.school.models import Guardian, Guardianship, MedicalInfo, Pupil
+from ouderportaal.school.pages import CHILD_TABS, render_child_page
 from ouderportaal.school.privacy import contact_view_for, pupil_address_for, viewer_guardian
 
 # --- Pages ---
@@ -27,19 +27,12 @@ from ouderportaal.school.privacy import contact_view_for, pupil_address_for, vie
 @require_safe
 def home(request):
     pupils = guardian_children(request)
-    prefetch_related_objects(
-        pupils,
-        Prefetch(
-            "enrolments",
-            queryset=Enrolment.objects.filter(school_year__start_year=current_start_year()).select_related("group"),
-            to_attr="current_enrolments",
-        ),
-    )
     if len(pupils) == 1:
         return redirect("pupil_personalia", pupils[0].public_id)
     if not pupils and request.user.staff_roles.exists():
         # School staff without children here start in the back-office (the login lands here too).
         return redirect("backoffice:home")
+    attach_current_enrolments(request.user, pupils)
     for pupil in pupils:
         pupil.tabs = [{"url": reverse(name, args=[pupil.public_id]), "label": label} for name, label in CHILD_TABS]
     return render(request, "school/home.html", {"pupils": pupils, "section": "children"})
