@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.http import Http404
 
 from ouderportaal.core.prepared import Prepared
 from ouderportaal.school import access
@@ -121,5 +122,20 @@ def test_two_levels_of_related_objects_as_the_orm_gives_them(django_assert_num_q
                 (r.pk, fields(r.letter), fields(r.letter.school)) for r in slow
             ]
         assert len(fast) == 3
-    assert all(compiled is not None for compiled in letter_access._received_with_school.compiled.values())
+    assert all(compiled is not None for compiled in letter_access._received_list.compiled.values())
     assert letter_access.received_list(f.make_user()) == []
+    # One letter by its public id (a text parameter), only among the user's own.
+    letter = fast[1].letter
+    for _ in range(2):
+        with django_assert_num_queries(1):
+            one = letter_access.get_received_or_404(user, letter.public_id)
+            assert (one.pk, fields(one.letter), fields(one.letter.school)) == (
+                fast[1].pk,
+                fields(letter),
+                fields(letter.school),
+            )
+    assert all(compiled is not None for compiled in letter_access._received_one.compiled.values())
+    with pytest.raises(Http404):
+        letter_access.get_received_or_404(f.make_user(), letter.public_id)
+    with pytest.raises(Http404):
+        letter_access.get_received_or_404(user, "no-such-letter")

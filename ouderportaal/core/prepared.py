@@ -6,8 +6,10 @@ standing in for the one parameter (a user, a pupil), and keeps the SQL the ORM m
 the parameter and turns the rows into model instances, the related objects (`select_related`, each level named:
 "letter", "letter__school") attached as the ORM would — or, for a `values_list()` queryset, into tuples. The queryset
 stays the one place that says what is selected: the rule is never written out as SQL.
-Further arguments (`prepared(pupil, school_year, today)`) are constants of the SQL: `build(probe, *constants)` is
-compiled once per database and constants, so they must be values that seldom change (the school year, today).
+With `texts=n`, the n arguments after the first are text parameters bound the same way (a letter's public id), each
+standing in as a probe text. Further arguments (`prepared(pupil, school_year, today)`) are constants of the SQL:
+`build(probe, *probe_texts, *constants)` is compiled once per database and constants, so they must be values that
+seldom change (the school year, today).
 Where the compiled query does not have the expected shape (the probe's id among the parameters, the columns of the
 model and its related models in order), every call runs the ORM instead.
 """
@@ -16,15 +18,18 @@ from django.db import connections, router
 from django.db.models.query import ModelIterable, ValuesListIterable
 
 PROBE_PK = -739_151  # an id no row has: found among the compiled query's parameters
+PROBE_TEXT = "\x1fprobe-{}\x1f"  # the same for text parameters (no public id or name has a control character)
 
 
 class Prepared:
-    def __init__(self, model, build, related=(), probe=None):
+    def __init__(self, model, build, related=(), probe=None, texts=0):
         self.model, self.build, self.related = model, build, tuple(related)
         self.probe = probe or (lambda pk: model(pk=pk))
+        self.texts = texts
         self.compiled = {}  # (database alias, constants) -> what compile() returns
 
-    def __call__(self, param, *constants):
+    def __call__(self, param, *args):
+        texts, constants = args[: self.texts], args[self.texts :]
         alias = router.db_for_read(self.model)
         key = (alias, constants)
         if key not in self.compiled:
@@ -33,11 +38,11 @@ class Prepared:
             self.compiled[key] = self.compile(alias, constants)
         compiled = self.compiled[key]
         if compiled is None:
-            return list(self.queryset(param, constants))
+            return list(self.queryset(param, texts + constants))
         sql, params, at, compiler, converters, parts = compiled
-        params = list(params)
-        for i in at:
-            params[i] = param.pk
+        params, values = list(params), (param.pk, *texts)
+        for i, which in at:
+            params[i] = values[which]
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
@@ -58,19 +63,19 @@ class Prepared:
             objects.append(row_objects[0])
         return objects
 
-    def queryset(self, param, constants=()):
-        queryset = self.build(param, *constants)
+    def queryset(self, param, args=()):
+        queryset = self.build(param, *args)
         return queryset.select_related(*self.related) if self.related else queryset
 
     def compile(self, alias, constants=()):
-        probe = self.probe(PROBE_PK)
-        queryset = self.queryset(probe, constants)
+        probes = (PROBE_PK, *(PROBE_TEXT.format(n) for n in range(self.texts)))
+        queryset = self.queryset(self.probe(PROBE_PK), probes[1:] + constants)
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
-        # The probe's id among the parameters (as often as the query names it); the others are the query's constants
+        # Each probe among the parameters (as often as the query names it); the others are the query's constants
         # (e.g. EXISTS' `SELECT 1`, the school year).
-        at = [i for i, value in enumerate(params) if value == PROBE_PK]
-        if not at:
+        at = [(i, probes.index(value)) for i, value in enumerate(params) if value in probes]
+        if {which for _, which in at} != set(range(len(probes))):
             return None
         converters = compiler.get_converters([col for col, _, _ in compiler.select[: compiler.col_count]])
         if queryset._iterable_class is ValuesListIterable:

@@ -20,22 +20,29 @@ def received_letters(user):
     )
 
 
-# The Berichten list: received_letters with each letter's school, its SQL built once per process (core/prepared.py).
-_received_with_school = Prepared(
-    LetterRecipient, received_letters, related=("letter", "letter__school"), probe=lambda pk: get_user_model()(pk=pk)
+# The Berichten list and a letter opened from it: received_letters with each letter's school, their SQL built once per
+# process (core/prepared.py).
+_with_school = {"related": ("letter", "letter__school"), "probe": lambda pk: get_user_model()(pk=pk)}
+_received_list = Prepared(LetterRecipient, received_letters, **_with_school)
+_received_one = Prepared(
+    LetterRecipient,
+    lambda user, letter_id: received_letters(user).filter(letter__public_id=letter_id),
+    **_with_school,
+    texts=1,
 )
 
 
 def received_list(user):
     """The recipient rows of every letter sent to this user, newest first, each with its letter and the school."""
-    return _received_with_school(user) if user.is_authenticated else []
+    return _received_list(user) if user.is_authenticated else []
 
 
 def get_received_or_404(user, letter_id):
-    recipient = received_letters(user).select_related("letter__school").filter(letter__public_id=letter_id).first()
-    if recipient is None:
+    """This user's recipient row of one letter (by its public id), with the letter and the school; else 404."""
+    recipients = _received_one(user, letter_id) if user.is_authenticated else []
+    if not recipients:
         raise Http404("Geen brief")
-    return recipient
+    return recipients[0]
 
 
 def sender_roles():

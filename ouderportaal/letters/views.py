@@ -3,11 +3,15 @@
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from ouderportaal.core.prepared import Prepared
 from ouderportaal.letters import services
 from ouderportaal.letters.access import get_received_or_404, received_list
 from ouderportaal.letters.files import attachment_response
-from ouderportaal.letters.models import LetterAttachment
+from ouderportaal.letters.models import Letter, LetterAttachment
 from ouderportaal.school.access import parent_page
+
+# A letter's attachments, its SQL built once per process (core/prepared.py).
+_attachments = Prepared(LetterAttachment, lambda letter: letter.attachments.all(), probe=lambda pk: Letter(pk=pk))
 
 
 @parent_page
@@ -25,7 +29,7 @@ def letter(request, letter_id):
     services.mark_read(recipient)
     context = {
         "letter": recipient.letter,
-        "attachments": recipient.letter.attachments.all(),
+        "attachments": _attachments(recipient.letter),
         "download_url": "letters:attachment",
         "section": "letters",
     }
