@@ -54,7 +54,12 @@ def _jinja_context_in_responses(monkeypatch):
     original = Template.render
 
     def render(self, context=None, request=None):
-        template_rendered.send(sender=self, template=self, context=dict(context or {}))
+        seen = dict(context or {})
+        if request is not None:  # what the template sees: the context processors' variables too (`user`, …)
+            seen["request"] = request
+            for processor in self.backend.template_context_processors:
+                seen.update(processor(request))
+        template_rendered.send(sender=self, template=self, context=seen)
         return original(self, context, request)
 
     monkeypatch.setattr(Template, "render", render)
