@@ -26,12 +26,12 @@ class Prepared:
         self.model, self.build, self.related = model, build, tuple(related)
         self.probe = probe or (lambda pk: model(pk=pk))
         self.texts = texts
-        self.compiled = {}  # (database alias, constants) -> what compile() returns
+        self.compiled = {}  # database alias (with the constants, if any) -> what compile() returns
 
     def __call__(self, param, *args):
         texts, constants = args[: self.texts], args[self.texts :]
         alias = router.db_for_read(self.model)
-        key = (alias, constants)
+        key = (alias, *constants) if constants else alias
         if key not in self.compiled:
             if len(self.compiled) >= 16:  # yesterday's SQL (a date among the constants) is not asked again
                 self.compiled.clear()
