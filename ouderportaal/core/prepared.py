@@ -40,9 +40,9 @@ class Prepared:
         if compiled is None:
             return list(self.queryset(param, texts + constants))
         sql, params, at, compiler, converters, parts = compiled
-        params, values = list(params), (param.pk, *texts)
+        params, bound = list(params), (param.pk, *texts)
         for i, which in at:
-            params[i] = values[which]
+            params[i] = bound[which]
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
