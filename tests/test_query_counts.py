@@ -139,3 +139,14 @@ def test_constant_query_count_while_results_are_closed():
         )
         counts.append(count_queries(route, user, child))
     assert len(counts[0]) == len(counts[1]), "\n".join(counts[1])
+
+
+@pytest.mark.django_db
+def test_group_tab_reads_its_group_in_two_queries():
+    """The enrolment (with group and school year), then the composite groups, teachers and classmates as one UNION:
+    two queries, not the four (enrolment, teachers, composite groups, classmates) of before."""
+    queries = count_queries("kind/<str:public_id>/groep/", *make_family(3))
+    tables = ("school_enrolment", "school_teacher", "school_compositegroup")
+    group_queries = [sql for sql in queries if any(table in sql for table in tables)]
+    assert len(group_queries) == 2, "\n".join(group_queries)
+    assert "UNION" in group_queries[1]
