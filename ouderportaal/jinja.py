@@ -19,8 +19,10 @@ from django.utils.timezone import template_localtime
 from jinja2 import Environment
 from ouderportaal import texts
 from ouderportaal.changes.templatetags import change_requests
+from ouderportaal.results import calendar as results_calendar
 from ouderportaal.results.templatetags import levels as level_tags
 from ouderportaal.school.templatetags import portal
+from ouderportaal.twofactor import account_views as twofactor_account
 
 _urls = {}
 
@@ -64,8 +66,10 @@ def environment(**options):
         get_language=translation.get_language,
         languages=languages,
         texts=texts,
+        calendar_feed_url=results_calendar.calendar_feed_url,
         pending_changes=change_requests.pending_for,
         proposals=change_requests.proposals_for,
+        twofactor_card=twofactor_account.account_card,
     )
     env.filters.update(
         date=date,
@@ -80,5 +84,6 @@ def environment(**options):
         shows_year_level=portal.shows_year_level,
         names_its_levels=portal.names_its_levels,
         person_name=portal.person_name,
+        webcal=results_calendar.webcal,
     )
     return env

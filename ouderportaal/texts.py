@@ -14,6 +14,11 @@ def pending_badge(count, staff=False):
     }
 
 
+def passkeys(count):
+    """The Account page's two-factor card: "2 passkeys"."""
+    return ngettext("%(counter)s passkey", "%(counter)s passkeys", count) % {"counter": count}
+
+
 def unread_letters(count):
     """The Berichten page's summary."""
     return ngettext("%(counter)s ongelezen bericht", "%(counter)s ongelezen berichten", count) % {"counter": count}

@@ -9,8 +9,8 @@ PO = Path(__file__).resolve().parent.parent / "locale" / "en" / "LC_MESSAGES" / 
 
 def entries():
     for block in PO.read_text().split("\n\n")[1:]:
-        if block.startswith("#~"):
-            continue  # obsolete
+        if all(line.startswith("#") for line in block.splitlines()):
+            continue  # obsolete ("#~" lines, perhaps under a "#," flags line)
         flags = " ".join(line for line in block.splitlines() if line.startswith("#,"))
         body = "\n".join(line for line in block.splitlines() if not line.startswith("#"))
         msgid = "".join(re.findall(r'"(.*)"', body.split("msgstr")[0].split("msgid_plural")[0]))

@@ -9,11 +9,13 @@ import ipaddress
 import re
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from ouderportaal.accounts.models import LoginRecord
 from ouderportaal.core.clientip import client_ip
+from ouderportaal.core.prepared import Prepared
 
 KEEP = 10
 IP_DAYS = 90
@@ -67,5 +69,13 @@ def _address(value):
         return None
 
 
+# The Account tab's list, with its SQL built once per process (core/prepared.py).
+_recent = Prepared(
+    LoginRecord,
+    lambda user: LoginRecord.objects.filter(user=user).order_by("-at", "-pk")[:KEEP],
+    probe=lambda pk: get_user_model()(pk=pk),
+)
+
+
 def recent_logins(user):
-    return list(LoginRecord.objects.filter(user=user).order_by("-at", "-pk")[:KEEP])
+    return _recent(user)

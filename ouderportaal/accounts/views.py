@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
-from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -17,8 +16,8 @@ from ouderportaal.accounts.sessions import end_other_sessions
 from ouderportaal.core.audit import log_action
 from ouderportaal.core.pages import public_page
 from ouderportaal.core.securitylog import event
-from ouderportaal.school.access import parent_page, visible_pupils
-from ouderportaal.school.models import Guardian, Guardianship
+from ouderportaal.school.access import contacts_by_guardian, family_guardianships, parent_page
+from ouderportaal.school.privacy import viewer_guardian
 
 form_methods = require_http_methods(["GET", "HEAD", "POST"])
 
@@ -49,27 +48,26 @@ logout = public_page(require_POST(LogoutView.as_view()))
 @require_safe
 def account(request):
     """The logged-in guardian's own data, read-only: changes go through the school's administration."""
-    guardian = (
-        Guardian.objects.filter(user=request.user)
-        .select_related("household")
-        .prefetch_related(
-            "contacts",
-            Prefetch(
-                "guardianships",
-                queryset=Guardianship.objects.filter(pupil__in=visible_pupils(request.user)).select_related("pupil"),
-                to_attr="visible_guardianships",
-            ),
-        )
-        .first()
-    )
+    # The guardianships of the guardian's children (school.access, loaded once a request) hold the guardian, its
+    # own guardianships and the children's main caretakers: one query; the guardian's record only when there
+    # are no children.
+    ships = family_guardianships(request)
+    own = [ship for ship in ships if ship.guardian.user_id == request.user.pk]
+    guardian = own[0].guardian if own else viewer_guardian(request.user)
     caretakers = {}
-    if guardian is not None:
-        pupil_ids = [g.pupil_id for g in guardian.visible_guardianships]
-        for ship in Guardianship.objects.filter(pupil__in=pupil_ids, is_main_caretaker=True).select_related("guardian"):
+    for ship in ships:
+        if ship.is_main_caretaker:
             caretakers.setdefault(ship.pupil_id, []).append(ship.guardian)
-        for ship in guardian.visible_guardianships:
-            ship.main_caretakers = caretakers.get(ship.pupil_id, [])
-    context = {"guardian": guardian, "section": "account", "logins": recent_logins(request.user), "ip_days": IP_DAYS}
+    for ship in own:
+        ship.main_caretakers = caretakers.get(ship.pupil_id, [])
+    context = {
+        "guardian": guardian,
+        "guardianships": own,
+        "contacts": contacts_by_guardian(request, own=True).get(guardian.pk, []) if guardian else [],
+        "section": "account",
+        "logins": recent_logins(request.user),
+        "ip_days": IP_DAYS,
+    }
     return render(request, "accounts/account.html", context)
 
 

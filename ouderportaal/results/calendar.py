@@ -6,11 +6,14 @@ import secrets
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ouderportaal.core.audit import log_action
+from ouderportaal.core.prepared import Prepared
 from ouderportaal.results.models import CalendarFeed, ResultsClosure
 from ouderportaal.school.access import visible_pupils
 
@@ -25,6 +28,25 @@ def renew_calendar_feed(*, user) -> CalendarFeed:
     feed, created = CalendarFeed.objects.update_or_create(user=user, defaults={"token": token})
     log_action(user, "results.calendar_feed.created" if created else "results.calendar_feed.renewed", feed)
     return feed
+
+
+# Asked on every Account page (jinja2/results/calendar_feed.html): its SQL built once per process (core/prepared.py).
+_token = Prepared(
+    CalendarFeed,
+    lambda user: CalendarFeed.objects.filter(user=user).values_list("token")[:1],
+    probe=lambda pk: get_user_model()(pk=pk),
+)
+
+
+def calendar_feed_url(user):
+    """The user's private test-week calendar address (absolute, for a calendar app), or '' when none was made."""
+    token = next((token for (token,) in _token(user)), None) if user.is_authenticated else None
+    return settings.SITE_URL + reverse("calendar_feed", args=[token]) if token else ""
+
+
+def webcal(url):
+    """The same address for a calendar app's subscribe link (webcal://): most phones open their calendar with it."""
+    return "webcal://" + url.split("://", 1)[1] if "://" in url else url
 
 
 def escape_text(value):

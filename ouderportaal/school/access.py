@@ -10,15 +10,21 @@ from django.views.decorators.cache import never_cache
 from ouderportaal.core.pages import PARENT, mark
 from ouderportaal.core.prepared import Prepared
 from ouderportaal.core.securitylog import event
-from ouderportaal.school.models import Pupil
+from ouderportaal.school.models import ContactDetail, EmergencyContact, Guardianship, Pupil
 
 
 def visible_pupils(user):
     return Pupil.objects.for_guardian(user)
 
 
-# The query every parent page runs, with its SQL built once per process from visible_pupils (core/prepared.py).
-_children = Prepared(Pupil, visible_pupils, related=("school", "household"), probe=lambda pk: get_user_model()(pk=pk))
+def user_probe(pk):
+    return get_user_model()(pk=pk)
+
+
+# The queries the parent pages run, each with its SQL built once per process from visible_pupils
+# (core/prepared.py): the children (with more foreign keys joined where a page asks), and the family page's and
+# Account's guardianships, contact details and emergency numbers of those children.
+_children = {}
 
 
 def guardian_children(request, *related):
@@ -26,12 +32,72 @@ def guardian_children(request, *related):
     school pages and the navigation's badges share them. `related`: more foreign keys to join when this is the
     first call of the request (the family page's doctor)."""
     if not hasattr(request, "_guardian_children"):
-        if related or not request.user.is_authenticated:
-            children = list(visible_pupils(request.user).select_related("school", "household", *related))
+        if not request.user.is_authenticated:
+            children = []
         else:
-            children = _children(request.user)
+            related = ("school", "household", *related)
+            if related not in _children:
+                _children[related] = Prepared(Pupil, visible_pupils, related=related, probe=user_probe)
+            children = _children[related](request.user)
         request._guardian_children = children
     return request._guardian_children
+
+
+_guardianships = Prepared(
+    Guardianship,
+    # Per guardian (in the guardians' order), then in the children's order: "moeder van Daan en Lotte".
+    lambda user: Guardianship.objects.filter(pupil__in=visible_pupils(user)).order_by(
+        "guardian__surname", "guardian__first_name", "guardian_id", "pupil__surname", "pupil__roepnaam", "pk"
+    ),
+    related=("guardian", "guardian__household"),
+    probe=user_probe,
+)
+
+
+def family_guardianships(request):
+    """Every guardianship of the guardian's own children — theirs and those of the children's other parents and
+    carers — each with its guardian and household and its pupil from guardian_children(): loaded once a request."""
+    if not hasattr(request, "_family_guardianships"):
+        children = {child.pk: child for child in guardian_children(request)}
+        ships = _guardianships(request.user) if children else []
+        for ship in ships:
+            ship.pupil = children.get(ship.pupil_id)
+        request._family_guardianships = [ship for ship in ships if ship.pupil is not None]
+    return request._family_guardianships
+
+
+_family_contacts = Prepared(
+    ContactDetail,
+    lambda user: ContactDetail.objects.filter(
+        guardian__in=Guardianship.objects.filter(pupil__in=visible_pupils(user)).values("guardian_id")
+    ),
+    probe=user_probe,
+)
+_own_contacts = Prepared(
+    ContactDetail, lambda user: ContactDetail.objects.filter(guardian__user=user), probe=user_probe
+)
+_emergency_contacts = Prepared(
+    EmergencyContact, lambda user: EmergencyContact.objects.filter(pupil__in=visible_pupils(user)), probe=user_probe
+)
+
+
+def contacts_by_guardian(request, own=False):
+    """{guardian id: [ContactDetail]}: of every guardian of the guardian's children, or (`own`) the guardian's
+    own. Every one, secret ones too: what another guardian may see of them is school.privacy's to say."""
+    contacts = {}
+    if request.user.is_authenticated:
+        for contact in (_own_contacts if own else _family_contacts)(request.user):
+            contacts.setdefault(contact.guardian_id, []).append(contact)
+    return contacts
+
+
+def emergency_contacts_by_child(request):
+    """{pupil id: [EmergencyContact]} of the guardian's own children."""
+    contacts = {}
+    if request.user.is_authenticated:
+        for contact in _emergency_contacts(request.user):
+            contacts.setdefault(contact.pupil_id, []).append(contact)
+    return contacts
 
 
 def parent_page(view):

@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
+
+from ouderportaal.core.prepared import Prepared
 from ouderportaal.school.models import Guardian
 
 
@@ -26,17 +29,20 @@ class ContactView:
     is_viewer: bool = False
 
 
-def contact_view_for(viewer, guardian):
-    """What `viewer` (a Guardian or None) may see of `guardian`: a secret contact detail only when it is the
-    viewer's own, a secret household address only when the viewer lives there."""
+def contact_view_for(viewer, guardian, contacts=None):
+    """What `viewer` (a Guardian or None) may see of `guardian` and of `contacts`, the guardian's contact details
+    (default: all of them): a secret contact detail only when it is the viewer's own, a secret household address
+    only when the viewer lives there."""
     is_viewer = viewer is not None and viewer.pk == guardian.pk
+    if contacts is None:
+        contacts = guardian.contacts.all()
     household = guardian.household
     shown = household is not None and address_visible_to(viewer, household)
     return ContactView(
         guardian=guardian,
         household=household if shown else None,
         address_hidden=household is not None and not shown,
-        contacts=[c for c in guardian.contacts.all() if is_viewer or not c.secret],
+        contacts=[c for c in contacts if is_viewer or not c.secret],
         is_viewer=is_viewer,
     )
 
@@ -56,5 +62,15 @@ def pupil_address_for(viewer, pupil):
     return {"street": household.street, "postcode": household.postcode, "city": household.city}
 
 
+# SQL built once per process (core/prepared.py): several parent pages ask it.
+_viewer = Prepared(
+    Guardian, lambda user: Guardian.objects.filter(user=user), ("household",), probe=lambda pk: get_user_model()(pk=pk)
+)
+
+
 def viewer_guardian(user):
-    return Guardian.objects.filter(user=user).select_related("household").first()
+    """The logged-in user's Guardian record (with its household), or None."""
+    if not user.is_authenticated:
+        return None
+    found = _viewer(user)
+    return found[0] if found else None

@@ -6,7 +6,6 @@ constant number of queries, whatever the number of children, classmates or conta
 
 from collections import Counter
 
-from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,9 +13,15 @@ from django.views.decorators.http import require_safe
 
 from ouderportaal.core.audit import log_action
 from ouderportaal.core.prepared import Prepared
-from ouderportaal.school.access import guardian_children, parent_page
+from ouderportaal.school.access import (
+    contacts_by_guardian,
+    emergency_contacts_by_child,
+    family_guardianships,
+    guardian_children,
+    parent_page,
+)
 from ouderportaal.school.group import attach_current_enrolments, current_enrolment, group_names
-from ouderportaal.school.models import Guardian, Guardianship, MedicalInfo, Pupil
+from ouderportaal.school.models import MedicalInfo, Pupil
 from ouderportaal.school.pages import CHILD_TABS, render_child_page
 from ouderportaal.school.privacy import contact_view_for, pupil_address_for, viewer_guardian
 
@@ -84,29 +89,21 @@ def group(request, pupil):
 @parent_page
 @require_safe
 def family(request):
-    viewer = viewer_guardian(request.user)
     pupils = guardian_children(request, "general_practitioner")
-    prefetch_related_objects(pupils, "emergency_contacts")
-    pupil_ids = [p.pk for p in pupils]
-    guardians = (
-        Guardian.objects.filter(guardianships__pupil__in=pupil_ids)
-        .distinct()
-        .select_related("household")
-        .prefetch_related(
-            "contacts",
-            Prefetch(
-                "guardianships",
-                # In the children's order, so "moeder van Daan en Lotte" reads as the cards below do.
-                queryset=Guardianship.objects.filter(pupil__in=pupil_ids)
-                .select_related("pupil")
-                .order_by("pupil__surname", "pupil__roepnaam", "pk"),
-                to_attr="visible_guardianships",
-            ),
-        )
-    )
+    # Every guardian of the children with their guardianships, in three queries with the emergency numbers, each
+    # built once per process (school.access); none when there are no children.
+    guardians = {}
+    for ship in family_guardianships(request):
+        guardian = guardians.setdefault(ship.guardian_id, ship.guardian)
+        if guardian is ship.guardian:
+            guardian.visible_guardianships = []
+        guardian.visible_guardianships.append(ship)
+    viewer = next((g for g in guardians.values() if g.user_id == request.user.pk), None)
+    contact_details = contacts_by_guardian(request) if guardians else {}
+    emergency_numbers = emergency_contacts_by_child(request) if pupils else {}
     cards = {}  # household pk (None: guardians without a household) -> card
-    for guardian in guardians:
-        view = contact_view_for(viewer, guardian)
+    for guardian in guardians.values():
+        view = contact_view_for(viewer, guardian, contact_details.get(guardian.pk, []))
         card = cards.setdefault(
             guardian.household_id,
             {
@@ -144,8 +141,8 @@ def family(request):
     emergency = shared(
         pupils,
         lambda p: (
-            tuple((c.name, c.relation, c.phone) for c in p.emergency_contacts.all()),
-            list(p.emergency_contacts.all()),
+            tuple((c.name, c.relation, c.phone) for c in emergency_numbers.get(p.pk, [])),
+            emergency_numbers.get(p.pk, []),
             p.roepnaam,
         ),
     )

@@ -4,19 +4,23 @@ with the password), the same overview for staff (who cannot turn it off)."""
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import get_user_model, logout
 from django.db import transaction
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ouderportaal.core.audit import log_action
 from ouderportaal.core.emails import queue_mail
+from ouderportaal.core.prepared import Prepared
 from ouderportaal.core.securitylog import event
 from ouderportaal.school.access import parent_page
 from ouderportaal.twofactor.forms import PasswordConfirmForm
-from ouderportaal.twofactor.policy import has_device, is_verified, remove_devices, required_for
+from ouderportaal.twofactor.policy import has_device, is_verified, passkeys_of, remove_devices, required_for
 from ouderportaal.twofactor.views import enrol_app, manage, overview
 
 form_methods = require_http_methods(["GET", "HEAD", "POST"])
@@ -81,3 +85,32 @@ def disable(request):
         if getattr(request, "axes_locked_out", False):
             logout(request)  # axes answers with its lockout page
     return render(request, "twofactor/disable.html", {"form": form, "on": True, "section": "account"})
+
+
+# The Account page's card asks both in one query, with its SQL built once per process (core/prepared.py).
+_second_steps = Prepared(
+    get_user_model(),
+    lambda user: (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(
+            has_app=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+            passkeys=Coalesce(
+                Subquery(
+                    passkeys_of(OuterRef("pk")).order_by().values("user").annotate(n=Count("pk")).values("n"),
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+        )
+        .values_list("has_app", "passkeys")
+    ),
+    probe=lambda pk: get_user_model()(pk=pk),
+)
+
+
+def account_card(request):
+    """The Account page's two-factor card (jinja2/twofactor/account_card.html, drawn through the Jinja2 global
+    `twofactor_card` so that `accounts` never imports `twofactor`): is an app set up, how many passkeys."""
+    has_app, passkeys = next(iter(_second_steps(request.user)), (False, 0))
+    return {"has_app": bool(has_app), "passkeys": passkeys}

@@ -48,16 +48,6 @@ def proposals_for(request, pupil=None, section=None, address_visible=True):
     }
 
 
-@register.inclusion_tag("changes/includes/proposals.html", takes_context=True)
-def child_proposals(context, pupil, section):
-    return proposals_for(context["request"], pupil, section, address_visible=context.get("address", {}) is not None)
-
-
-@register.inclusion_tag("changes/includes/proposals.html", takes_context=True)
-def family_proposals(context):
-    return proposals_for(context["request"])
-
-
 # The one query a parent page spends on proposals, as plain SQL: it runs on every parent page, and building it with
 # the ORM cost more than the database's answer (docs/benchmarks.md). The children come from the one authorisation
 # path (school.access). It reads the status of every proposal the user may see (withdrawn ones are never shown):
