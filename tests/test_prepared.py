@@ -139,3 +139,37 @@ def test_two_levels_of_related_objects_as_the_orm_gives_them(django_assert_num_q
         letter_access.get_received_or_404(f.make_user(), letter.public_id)
     with pytest.raises(Http404):
         letter_access.get_received_or_404(user, "no-such-letter")
+
+
+def test_nested_related_objects_and_rows_as_the_orm_gives_them():
+    from ouderportaal.school.models import Guardianship
+
+    board = f.make_board()
+    school = f.make_school(board)
+    home = f.make_household(board)
+    children = [f.make_pupil(school), f.make_pupil(school)]
+    user = f.make_user()
+    f.make_guardian(board, children, user=user, household=home)
+    f.make_guardian(board, children)  # a co-parent without a household
+    probe = lambda pk: get_user_model()(pk=pk)  # noqa: E731
+
+    def build(u):
+        return Guardianship.objects.filter(pupil__in=access.visible_pupils(u)).order_by("guardian_id", "pk")
+
+    prepared = Prepared(Guardianship, build, ("guardian", "guardian__household"), probe=probe)
+    for _ in range(2):
+        fast = prepared(user)
+        slow = list(build(user).select_related("guardian", "guardian__household"))
+        assert len(fast) == 4 and [fields(s) for s in fast] == [fields(s) for s in slow]
+        for a, b in zip(fast, slow, strict=True):
+            assert fields(a.guardian) == fields(b.guardian)
+            assert (a.guardian.household and fields(a.guardian.household)) == (
+                b.guardian.household and fields(b.guardian.household)
+            )
+    assert {s.guardian.household for s in fast} == {home, None}
+    assert next(iter(prepared.compiled.values())) is not None
+
+    rows = Prepared(Guardianship, lambda u: build(u).values_list("pupil_id", "relation"), probe=probe)
+    for _ in range(2):
+        assert rows(user) == list(build(user).values_list("pupil_id", "relation"))
+    assert next(iter(rows.compiled.values())) is not None

@@ -150,3 +150,31 @@ def test_group_tab_reads_its_group_in_two_queries():
     group_queries = [sql for sql in queries if any(table in sql for table in tables)]
     assert len(group_queries) == 2, "\n".join(group_queries)
     assert "UNION" in group_queries[1]
+
+
+# Issue 14's family and account pages, counted on a session's first request (the session read and write and the
+# staff-role question are in it). Lower a figure when a query goes; it may never rise.
+PAGE_QUERIES = {"gezin/": 14, "account/": 13, "kind/<str:public_id>/personalia/": 11, "school/": 8}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", PAGE_QUERIES)
+def test_query_count_of_the_family_and_account_pages(route):
+    user, child = make_family(2)
+    queries = count_queries(route, user, child)
+    assert len(queries) <= PAGE_QUERIES[route], "\n".join(queries)
+
+
+@pytest.mark.django_db
+def test_personalia_asks_the_viewer_only_for_a_secret_address():
+    user, child = make_family(1)
+    plain = count_queries("kind/<str:public_id>/personalia/", user, child)
+    child.household.address_secret = True
+    child.household.save()
+    secret = count_queries("kind/<str:public_id>/personalia/", user, child)
+
+    def viewer(queries):
+        return [sql for sql in queries if sql.startswith('SELECT "school_guardian"."id"')]
+
+    assert len(secret) == len(plain) + 1
+    assert (len(viewer(plain)), len(viewer(secret))) == (0, 1)

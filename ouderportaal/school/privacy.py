@@ -11,13 +11,16 @@ from ouderportaal.school.models import Guardian
 def address_visible_to(viewer, household, *, secret=None):
     """A secret address is shown only to the guardians who live at it; any other address to every guardian.
 
-    `viewer` is the logged-in Guardian (or None); `secret` overrides the household's own flag (a pupil's
-    address carries its own flag).
+    `viewer` is the logged-in Guardian (or None), or a function returning it, asked only for a secret address;
+    `secret` overrides the household's own flag (a pupil's address carries its own flag).
     """
     if household is None:
         return not secret
     secret = household.address_secret if secret is None else secret
-    return not secret or (viewer is not None and viewer.household_id == household.pk)
+    if not secret:
+        return True
+    viewer = viewer() if callable(viewer) else viewer
+    return viewer is not None and viewer.household_id == household.pk
 
 
 @dataclass
@@ -49,7 +52,8 @@ def contact_view_for(viewer, guardian, contacts=None):
 
 def pupil_address_for(viewer, pupil):
     """The child's own address if it has one, else its household's; None when secret for this viewer — and then
-    the child's phone number is secret with it (a number leads to the address)."""
+    the child's phone number is secret with it (a number leads to the address). `viewer` as for
+    address_visible_to: a function spares the viewer's query when nothing is secret."""
     if pupil.street or pupil.city:
         if not address_visible_to(viewer, pupil.household, secret=pupil.address_secret):
             return None
