@@ -59,10 +59,11 @@ def family_guardianships(request):
     carers — each with its guardian and household and its pupil from guardian_children(): loaded once a request."""
     if not hasattr(request, "_family_guardianships"):
         children = {child.pk: child for child in guardian_children(request)}
-        ships = _guardianships(request.user) if children else []
+        # A child added between the two queries waits for the next request.
+        ships = [ship for ship in (_guardianships(request.user) if children else []) if ship.pupil_id in children]
         for ship in ships:
-            ship.pupil = children.get(ship.pupil_id)
-        request._family_guardianships = [ship for ship in ships if ship.pupil is not None]
+            ship.pupil = children[ship.pupil_id]
+        request._family_guardianships = ships
     return request._family_guardianships
 
 
