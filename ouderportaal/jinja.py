@@ -65,6 +65,7 @@ def environment(**options):
         static=static,
         get_language=translation.get_language,
         languages=languages,
+        level_colours_version=level_tags.level_colours_version,
         texts=texts,
         calendar_feed_url=results_calendar.calendar_feed_url,
         pending_changes=change_requests.pending_for,
