@@ -13,12 +13,13 @@ from django.conf import settings
 from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.timezone import template_localtime
 
 from jinja2 import Environment
 from ouderportaal import texts
 from ouderportaal.changes.templatetags import change_requests
+from ouderportaal.core import l10n
 from ouderportaal.results import calendar as results_calendar
 from ouderportaal.results.templatetags import levels as level_tags
 from ouderportaal.school.templatetags import portal
@@ -43,8 +44,9 @@ def default(value, fallback="—"):
 
 
 def date(value, arg=None):
-    """Django's `date` filter, in the current time zone as in a Django template."""
-    return defaultfilters.date(template_localtime(value), arg) if value else ""
+    """Django's `date` filter, in the current time zone as in a Django template (a calendar date's text is worked
+    out once per language: core/l10n.py)."""
+    return l10n.date(template_localtime(value), arg) if value else ""
 
 
 def time(value, arg=None):
@@ -79,7 +81,7 @@ def environment(**options):
         filesizeformat=defaultfilters.filesizeformat,
         capfirst=defaultfilters.capfirst,
         linebreaksbr=defaultfilters.linebreaksbr,
-        localize=formats.localize,
+        localize=l10n.localize,
         level_button=level_tags.level_button,
         level_class=level_tags.level_class,
         shows_year_level=portal.shows_year_level,

@@ -4,8 +4,9 @@ Building and compiling a query in Python costs the portal more than the database
 `Prepared(model, build, related, probe)` asks `build(probe)` for the queryset once per database, with a probe object
 standing in for the one parameter (a user, a pupil), and keeps the SQL the ORM made of it; each later call only binds
 the parameter and turns the rows into model instances, the related objects (`select_related`, each level named:
-"letter", "letter__school") attached as the ORM would — or, for a `values_list()` queryset, into tuples. The queryset
-stays the one place that says what is selected: the rule is never written out as SQL.
+"letter", "letter__school") attached as the ORM would, deferred fields (`defer()`) left to load on first use — or,
+for a `values_list()` queryset, into tuples. The queryset stays the one place that says what is selected: the rule
+is never written out as SQL.
 With `texts=n`, the n arguments after the first are text parameters bound the same way (a letter's public id), each
 standing in as a probe text. Further arguments (`prepared(pupil, school_year, today)`) are constants of the SQL:
 `build(probe, *probe_texts, *constants)` is compiled once per database and constants, so they must be values that
@@ -94,13 +95,25 @@ class Prepared:
             field = specs[parent][0]._meta.get_field(last)
             specs.append((field.related_model, field, parent))
             paths.append(name)
+        # A model's columns may leave out deferred fields (`defer()`): from_db marks those as deferred, to load on
+        # first use as the ORM does. A model joined twice must bring all its columns each time (told apart by count).
         parts, start = [], 0
+        models = [model for model, _, _ in specs]
         for model, field, parent in specs:
-            fields = list(model._meta.concrete_fields)
-            if selected[start : start + len(fields)] != fields or fields[0] is not model._meta.pk:
+            concrete = list(model._meta.concrete_fields)
+            end = start
+            if models.count(model) > 1:
+                end = start + len(concrete)
+            else:
+                while end < len(selected) and selected[end] in concrete:
+                    end += 1
+            fields = selected[start:end]
+            if not fields or fields[0] is not model._meta.pk or fields != [f for f in concrete if f in fields]:
                 return None
-            parts.append((model, [f.attname for f in fields], start, start + len(fields), field, parent))
-            start += len(fields)
+            if models.count(model) > 1 and fields != concrete:
+                return None
+            parts.append((model, [f.attname for f in fields], start, end, field, parent))
+            start = end
         if start != len(selected):
             return None
         return sql, tuple(params), at, compiler, converters, parts

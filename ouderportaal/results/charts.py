@@ -4,12 +4,12 @@ tests without a missing moment between them. Colours come from the level classes
 also carries its level as text."""
 
 import math
+from html import escape
 
-from django.utils.formats import number_format
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from ouderportaal.core.l10n import number
 from ouderportaal.results.levels import level_class
 
 WIDTH, HEIGHT = 420, 230
@@ -26,11 +26,11 @@ def y_ticks(low, high):
 
 
 def _number(value):
-    return number_format(value, decimal_pos=1 if value != int(value) else 0, use_l10n=True)
+    return number(value, decimal_pos=1 if value != int(value) else 0)
 
 
 def _text(cls, x, y, content, anchor="middle"):
-    return f'<text class="{cls}" x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}">{escape(content)}</text>'
+    return f'<text class="{cls}" x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}">{escape(str(content))}</text>'
 
 
 def growth_svg(series, *, chart_id, title):
@@ -87,5 +87,6 @@ def growth_svg(series, *, chart_id, title):
             parts.append(_text("axis axis-year", px, base + 32, str(year)))
             previous_year = year
     parts.append("</svg>")
-    # Every piece of text above went through escape(); numbers are formatted here.
+    # Every piece of text above went through escape() (the standard library's, which Django's wraps); numbers are
+    # formatted here.
     return mark_safe("".join(parts))  # noqa: S308

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ouderportaal.core.l10n import once_per_language
 from ouderportaal.results.models import Assessment, level_band
 
 # What each band means, in plain Dutch: (band, share of all Dutch pupils of the same year level in percent,
@@ -60,12 +61,20 @@ BANDS = {
 }
 
 
+@once_per_language
+def _meanings():
+    return {
+        (scheme, short): [
+            (band, str(brief if short else sentence) % {"share": share}) for band, share, brief, sentence in bands
+        ]
+        for scheme, bands in BANDS.items()
+        for short in (True, False)
+    }
+
+
 def band_meanings(scheme, *, short=False):
     """[(band, meaning)] of a scheme in the active language: short for the legend, a sentence for the popover."""
-    return [
-        (band, str(brief if short else sentence) % {"share": share})
-        for band, share, brief, sentence in BANDS.get(scheme, [])
-    ]
+    return list(_meanings().get((scheme, short), []))
 
 
 def level_meaning(level, scheme):

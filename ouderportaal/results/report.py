@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from ouderportaal.core.l10n import number, once_per_language
 from ouderportaal.results.levels import level_meaning
 
 SUFFIX = re.compile(r"^(?P<name>.*?)\s*\((?P<suffix>[^()]+)\)\s*$")
@@ -119,23 +119,36 @@ class Subject:
 def format_points(value):
     """1 → '1', 2.5 → '2,5' (the locale's decimal separator)."""
     value = abs(value).quantize(Decimal("0.1"))
-    return number_format(value.normalize() if value == value.to_integral() else value, use_l10n=True)
+    return number(value.normalize() if value == value.to_integral() else value)
+
+
+@once_per_language
+def _change_phrases():
+    """The sentences of change_in_words, translated once (a page says one per result)."""
+    return {
+        "first": _("Eerste toets van dit leergebied."),
+        "other": _("Andere toets dan in %(moment)s: de scores zijn niet te vergelijken."),
+        "same": _("Even hoog als in %(moment)s."),
+        "higher": _("%(points)s punten hoger dan in %(moment)s."),
+        "lower": _("%(points)s punten lager dan in %(moment)s."),
+    }
 
 
 def change_in_words(previous, current):
+    phrases = _change_phrases()
     if previous is None:
-        return _("Eerste toets van dit leergebied.")
+        return phrases["first"]
     if previous.assessment.scale_key != current.assessment.scale_key:
-        return _("Andere toets dan in %(moment)s: de scores zijn niet te vergelijken.") % {"moment": previous.moment}
+        return phrases["other"] % {"moment": previous.moment}
     if previous.ability_score is None or current.ability_score is None:
         return ""
     difference = current.ability_score - previous.ability_score
-    points = format_points(difference)
     if difference.quantize(Decimal("0.1")) == 0:
-        return _("Even hoog als in %(moment)s.") % {"moment": previous.moment}
+        return phrases["same"] % {"moment": previous.moment}
+    points = format_points(difference)
     if difference > 0:
-        return _("%(points)s punten hoger dan in %(moment)s.") % {"points": points, "moment": previous.moment}
-    return _("%(points)s punten lager dan in %(moment)s.") % {"points": points, "moment": previous.moment}
+        return phrases["higher"] % {"points": points, "moment": previous.moment}
+    return phrases["lower"] % {"points": points, "moment": previous.moment}
 
 
 def growth(results):

@@ -13,7 +13,7 @@ from ouderportaal.results.charts import growth_svg
 from ouderportaal.results.levels import band_meanings, level_colours_css
 from ouderportaal.results.models import Assessment, CalendarFeed
 from ouderportaal.results.report import growth, levels_on_page, year_table
-from ouderportaal.results.visibility import open_results_for
+from ouderportaal.results.visibility import open_results_loaded
 from ouderportaal.school.access import parent_page
 from ouderportaal.school.pages import chosen_school_year, render_child_page, year_options
 
@@ -21,11 +21,10 @@ from ouderportaal.school.pages import chosen_school_year, render_child_page, yea
 @parent_page
 @require_safe
 def results(request, pupil):
-    until, visible = open_results_for(pupil)
+    # One query for every year: the year's table, the growth charts and the year choice are all cut from it.
+    until, everything = open_results_loaded(pupil)
     context = {"closed_until": until}
     if until is None:
-        # One query for every year: the year's table, the growth charts and the year choice are all cut from it.
-        everything = list(visible.select_related("assessment", "school_year").order_by("taken_on", "moment"))
         years = {r.school_year.start_year for r in everything}
         # Early in a school year there are no results yet: open on the latest year that has some.
         year = chosen_school_year(request, years, default=max(years, default=None))

@@ -2,7 +2,9 @@
 
 from django.utils import timezone
 
+from ouderportaal.core.prepared import Prepared
 from ouderportaal.results.models import ResultsClosure, TestResult
+from ouderportaal.school.models import Pupil
 
 
 def closed_until(school_id, now=None):
@@ -22,10 +24,33 @@ def reopens_at(closures, now):
     return until
 
 
+def _visible(pupil):
+    """Only nationally normed tests count, never the method tests."""
+    return TestResult.objects.filter(pupil=pupil, assessment__nationally_normed=True)
+
+
 def open_results_for(pupil, now=None):
     """The one gate for a parent's view of results: (closed_until, results). While closed the results are
     empty; otherwise only nationally normed tests count, never the method tests."""
     until = closed_until(pupil.school_id, now)
     if until is not None:
         return until, TestResult.objects.none()
-    return None, TestResult.objects.filter(pupil=pupil, assessment__nationally_normed=True)
+    return None, _visible(pupil)
+
+
+# The Toetsen tab's query: the same rule, its SQL built once per process (core/prepared.py).
+_all_visible = Prepared(
+    TestResult,
+    lambda pupil: _visible(pupil).order_by("taken_on", "moment"),
+    related=("assessment", "school_year"),
+    probe=lambda pk: Pupil(pk=pk),
+)
+
+
+def open_results_loaded(pupil, now=None):
+    """open_results_for() with the results loaded: (closed_until, [every visible result, oldest first, with its
+    assessment and school year]); while closed no query for results is made."""
+    until = closed_until(pupil.school_id, now)
+    if until is not None:
+        return until, []
+    return None, _all_visible(pupil)

@@ -1,0 +1,77 @@
+"""Numbers and calendar dates as Django writes them in the active language, each distinct value worked out once per
+process and language. The Toetsen tab writes the same few scores and test dates a hundred times a page, and Django's
+number_format and date filter cost several microseconds a call (docs/benchmarks.md). The answer depends only on the
+value, the format and the language (the formats and translations are fixed while the process runs; a changed
+setting, which only tests make, empties the memory)."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.signals import setting_changed
+from django.template import defaultfilters
+from django.utils import formats
+from django.utils.translation import get_language
+
+LIMIT = 10_000  # distinct values kept; a page meets a few dozen
+_numbers = {}
+_dates = {}
+
+
+def number(value, decimal_pos=None):
+    """formats.number_format(value, decimal_pos, use_l10n=True): 12.5 → '12,5' in Dutch."""
+    # str() tells 1.0 from 1 and Decimal('12.0') from Decimal('12'), which compare equal but are written apart.
+    key = (value.__class__, str(value), decimal_pos, get_language())
+    text = _numbers.get(key)
+    if text is None:
+        if len(_numbers) >= LIMIT:
+            _numbers.clear()
+        text = _numbers[key] = formats.number_format(value, decimal_pos=decimal_pos, use_l10n=True)
+    return text
+
+
+def localize(value):
+    """formats.localize(): numbers through number(), anything else as Django does it."""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return number(value)
+    return formats.localize(value)
+
+
+def date(value, fmt=None):
+    """Django's `date` filter for a calendar date; a moment (datetime) goes through the filter itself, since its
+    text also depends on the time zone."""
+    if value.__class__ is not datetime.date:
+        return defaultfilters.date(value, fmt)
+    key = (value, fmt, get_language())
+    text = _dates.get(key)
+    if text is None:
+        if len(_dates) >= LIMIT:
+            _dates.clear()
+        text = _dates[key] = defaultfilters.date(value, fmt)
+    return text
+
+
+_per_language = []
+
+
+def once_per_language(build):
+    """A function without arguments whose answer (texts in the active language) is worked out once per language."""
+    answers = {}
+    _per_language.append(answers)
+
+    def answer():
+        language = get_language()
+        if language not in answers:
+            answers[language] = build()
+        return answers[language]
+
+    return answer
+
+
+def _forget(**kwargs):
+    _numbers.clear()
+    _dates.clear()
+    for answers in _per_language:
+        answers.clear()
+
+
+setting_changed.connect(_forget, dispatch_uid="ouderportaal.core.l10n")
