@@ -9,10 +9,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from ouderportaal.core.pages import public_page
 from ouderportaal.results.calendar import calendar_text, renew_calendar_feed
-from ouderportaal.results.charts import growth_svg
-from ouderportaal.results.levels import band_meanings, level_colours_css
-from ouderportaal.results.models import Assessment, CalendarFeed
-from ouderportaal.results.report import growth, levels_on_page, year_table
+from ouderportaal.results.levels import level_colours_css
+from ouderportaal.results.models import CalendarFeed
+from ouderportaal.results.report_cache import report_html
 from ouderportaal.results.visibility import open_results_loaded
 from ouderportaal.school.access import parent_page
 from ouderportaal.school.pages import chosen_school_year, render_child_page, year_options
@@ -21,47 +20,20 @@ from ouderportaal.school.pages import chosen_school_year, render_child_page, yea
 @parent_page
 @require_safe
 def results(request, pupil):
-    # One query for every year: the year's table, the growth charts and the year choice are all cut from it.
+    # The test-week gate first, on every request; then one query for every year: the year choice, the year's table
+    # and the growth charts are all cut from it (the last two drawn once per digest of what they show).
     until, everything = open_results_loaded(pupil)
     context = {"closed_until": until}
     if until is None:
         years = {r.school_year.start_year for r in everything}
         # Early in a school year there are no results yet: open on the latest year that has some.
         year = chosen_school_year(request, years, default=max(years, default=None))
-        this_year = [r for r in everything if r.school_year.start_year == year.start_year]
-        schemes = {r.assessment.level_scheme for r in everything}
-        table = year_table(this_year) if this_year else None
         context |= {
             "year": year,
             "years": year_options(years, year),
-            "table": table,
-            "columns_class": f"cols-{len(table.columns)}" if table and len(table.columns) <= 4 else "cols-many",
-            "subjects": _charts(growth(everything)),
-            "legends": [
-                (Assessment.LevelScheme(s).label, s, band_meanings(s, short=True))
-                for s in Assessment.LevelScheme
-                if s in schemes
-            ],
-            "halves": any(r.level.strip().endswith(("+", "-")) for r in everything),
-            "popovers": levels_on_page(everything),
-            "has_raw_scores": any(r.score and r.ability_score is not None for r in this_year),
+            "report": report_html(request, pupil, everything, year),
         }
     return render_child_page(request, pupil, "pupil_results", "results/results.html", context)
-
-
-def _charts(subjects):
-    for i, subject in enumerate(subjects, start=1):
-        several = len(subject.series) > 1
-        subject.charts = [
-            growth_svg(
-                series,
-                chart_id=f"groei-{i}-{j}",
-                title=_("%(subject)s: vaardigheidsscore per toetsmoment") % {"subject": subject.name}
-                + (f" ({series.name})" if several else ""),
-            )
-            for j, series in enumerate(subject.series, start=1)
-        ]
-    return subjects
 
 
 @public_page
