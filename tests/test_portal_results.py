@@ -134,6 +134,22 @@ def test_closed_until_follows_adjoining_closures(cast):
     assert closed_until(cast.school.pk, now + 4 * day) is None
 
 
+def test_closed_until_with_more_closures_than_its_query_reads_first(cast):
+    # The gate reads the school's ten closures that end last; when all ten end after now, it reads them all.
+    now = timezone.now()
+    day = datetime.timedelta(days=1)
+    for i in range(15):  # past test weeks
+        ResultsClosure.objects.create(school=cast.school, starts_at=now - (40 + i) * day, ends_at=now - (39 + i) * day)
+    ResultsClosure.objects.create(school=cast.school, starts_at=now - day, ends_at=now + day)
+    assert closed_until(cast.school.pk, now) == now + day
+    ResultsClosure.objects.create(school=cast.school, starts_at=now + day, ends_at=now + 2 * day)
+    for i in range(10):  # scheduled test weeks, each ending later than the running ones
+        ResultsClosure.objects.create(school=cast.school, starts_at=now + (10 + i) * day, ends_at=now + (11 + i) * day)
+    assert closed_until(cast.school.pk, now) == now + 2 * day
+    assert closed_until(cast.school.pk, now + 3 * day) is None
+    assert closed_until(cast.school.pk, now + 10 * day) == now + 20 * day
+
+
 def test_open_results_for_is_empty_while_closed(cast, results):
     now = timezone.now()
     ResultsClosure.objects.create(school=cast.school, starts_at=now, ends_at=now + datetime.timedelta(days=1))

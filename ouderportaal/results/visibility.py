@@ -4,14 +4,27 @@ from django.utils import timezone
 
 from ouderportaal.core.prepared import Prepared
 from ouderportaal.results.models import ResultsClosure, TestResult
-from ouderportaal.school.models import Pupil
+from ouderportaal.school.models import Pupil, School
+
+
+# The gate's query on every results page, its SQL built once per process (core/prepared.py): the school's closures
+# that end last. Every closure that ends after now is among them, unless all of them do: then the full query answers.
+LATEST = 10
+_latest_closures = Prepared(
+    ResultsClosure,
+    lambda school: ResultsClosure.objects.filter(school=school).order_by("-ends_at")[:LATEST],
+    probe=lambda pk: School(pk=pk),
+)
 
 
 def closed_until(school_id, now=None):
     """While a test week of the school runs (the test of ResultsClosure.objects.active()): the moment the results
     open again, following closures that start before the previous one ends; otherwise None."""
     now = now or timezone.now()
-    return reopens_at(ResultsClosure.objects.filter(school_id=school_id, ends_at__gt=now), now)
+    closures = _latest_closures(School(pk=school_id))
+    if len(closures) == LATEST and all(closure.ends_at > now for closure in closures):
+        closures = ResultsClosure.objects.filter(school_id=school_id, ends_at__gt=now)
+    return reopens_at(closures, now)
 
 
 def reopens_at(closures, now):
