@@ -173,3 +173,18 @@ def test_nested_related_objects_and_rows_as_the_orm_gives_them():
     for _ in range(2):
         assert rows(user) == list(build(user).values_list("pupil_id", "relation"))
     assert next(iter(rows.compiled.values())) is not None
+
+
+def test_deferred_fields_are_left_to_load_on_first_use(django_assert_num_queries):
+    board = f.make_board()
+    school = f.make_school(board)
+    pupil = f.make_pupil(school, birth_place="Utrecht")
+    f.make_pupil(school)
+    build = lambda s: Pupil.objects.filter(school=s).defer("birth_place", "bsn").order_by("pk")  # noqa: E731
+    prepared = Prepared(Pupil, build, probe=lambda pk: type(school)(pk=pk))
+    fast, slow = prepared(school), list(build(school))
+    assert next(iter(prepared.compiled.values())) is not None  # SQL built once, not the ORM every call
+    assert [fields(p) for p in fast] == [fields(p) for p in slow]
+    assert fast[0].get_deferred_fields() == {"birth_place", "bsn"}
+    with django_assert_num_queries(1):
+        assert fast[0].birth_place == "Utrecht" and fast[0].pk == pupil.pk

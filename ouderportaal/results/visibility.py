@@ -6,7 +6,6 @@ from ouderportaal.core.prepared import Prepared
 from ouderportaal.results.models import ResultsClosure, TestResult
 from ouderportaal.school.models import Pupil, School
 
-
 # The gate's query on every results page, its SQL built once per process (core/prepared.py): the school's closures
 # that end last. Every closure that ends after now is among them, unless all of them do: then the full query answers.
 LATEST = 10
