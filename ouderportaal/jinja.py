@@ -10,15 +10,16 @@ Project-level like settings and urls: it may import every app.
 """
 
 from django.conf import settings
-from django.template import defaultfilters
+from django.template import defaultfilters, engines
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 
 from jinja2 import Environment
 from ouderportaal import texts
-from ouderportaal.changes.templatetags import change_requests
+from ouderportaal.changes import page_hooks as change_requests
 from ouderportaal.core import l10n
 from ouderportaal.results import calendar as results_calendar
 from ouderportaal.results.templatetags import levels as level_tags
@@ -53,6 +54,12 @@ def time(value, arg=None):
     return defaultfilters.time(template_localtime(value), arg) if value else ""
 
 
+def django_include(name, request=None, **context):
+    """A Django template inside a Jinja2 page: the form fields every form shares (templates/includes/form_fields.html)
+    are written once, for both engines."""
+    return mark_safe(engines["django"].get_template(name).render(context, request))  # noqa: S308 (escaped by Django)
+
+
 def languages():
     """(code, local name) of each language the portal speaks, for the footer's switcher."""
     return [(code, translation.get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
@@ -65,6 +72,7 @@ def environment(**options):
     env.globals.update(
         url=url,
         static=static,
+        django_include=django_include,
         get_language=translation.get_language,
         languages=languages,
         level_colours_version=level_tags.level_colours_version,

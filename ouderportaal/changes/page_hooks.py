@@ -1,7 +1,7 @@
-"""Hooks for the parent pages of the school app (which may not import this app): the proposals block on a tab and
-the pending-changes badges. Each costs at most a fixed number of queries per page."""
+"""Hooks for the parent pages of the school app (which may not import this app), reached from their Jinja2 templates
+through ouderportaal/jinja.py: the proposals block on a tab and the pending-changes badges. Each costs at most a fixed
+number of queries per page."""
 
-from django import template
 from django.db import connection
 from django.db.models import Q
 
@@ -9,8 +9,6 @@ from ouderportaal.changes.display import proposal_rows, visible_requests
 from ouderportaal.changes.models import ChangeRequest, Section
 from ouderportaal.school.access import guardian_children, visible_pupils
 from ouderportaal.school.privacy import viewer_guardian
-
-register = template.Library()
 
 FAMILY_PAGE_SECTIONS = [Section.GP, Section.EMERGENCY, Section.HOUSEHOLD, Section.CONTACTS]
 TAB_SECTIONS = {"pupil_personalia": Section.PERSONAL, "pupil_medical": Section.MEDICAL}
@@ -88,11 +86,6 @@ def _family_requests(request):
                 pending[key] = pending.get(key, 0) + 1
     request._family_change_requests = {"pending": pending, "shown": shown}
     return request._family_change_requests
-
-
-@register.simple_tag(takes_context=True)
-def pending_changes(context, where, pupil=None):
-    return pending_for(context.get("request"), where, pupil)
 
 
 def pending_for(request, where, pupil=None):
