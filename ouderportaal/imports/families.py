@@ -17,7 +17,7 @@ from ouderportaal.imports.csvsource import (
     simplify,
 )
 from ouderportaal.imports.reading import parse_bool
-from ouderportaal.imports.upsert import Plan, ProblemLog, Section
+from ouderportaal.imports.upsert import Plan, ProblemLog, Section, insert_rows
 from ouderportaal.school.models import ContactDetail, GeneralPractitioner, Guardian, Guardianship, Household, Pupil
 
 COLUMNS = {
@@ -270,14 +270,13 @@ def prepare_families(fileobj, *, school, progress=None, **_options):
         guardian_section.write()
         gp_section.write()
         ContactDetail.objects.filter(guardian__in=[g for g, _c in replace_contacts if g.pk]).delete()
-        ContactDetail.objects.bulk_create(
-            [
-                ContactDetail(guardian=g, kind=c[0], value=c[1], label=c[2], secret=c[3], emergency=c[4])
-                for g, contacts in replace_contacts
-                for c in contacts
-            ],
-            batch_size=1000,
-        )
+        contact_rows = [
+            {"guardian": g, "kind": c[0], "value": c[1], "label": c[2], "secret": c[3], "emergency": c[4]}
+            for g, contacts in replace_contacts
+            for c in contacts
+        ]
+        if contact_rows:  # one executemany, in the file's order (the order they are compared in next time)
+            insert_rows(ContactDetail, contact_rows)
         link_section.write()
         pupil_section.write()
 

@@ -111,7 +111,7 @@ class Section:
         if self.new:
             _insert_instances(self.model, self.new)
         if self.new_rows:
-            _insert_many(self.model, self.new_rows)
+            insert_rows(self.model, self.new_rows)
         if self.changed:
             _update_many(self.model, self.changed, sorted(self.changed_fields))
 
@@ -260,7 +260,7 @@ def _preparer(f):
     return partial(f.get_db_prep_save, connection=connection)
 
 
-def _insert_many(model, rows):
+def insert_rows(model, rows):
     """New rows given as dicts with the same keys, inserted with one executemany per batch."""
     fields = [model._meta.get_field(name) for name in rows[0]]
     quote = connection.ops.quote_name
