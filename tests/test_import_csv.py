@@ -422,3 +422,21 @@ def test_csv_of_another_school_finds_no_pupils(school):
 def test_empty_file_refused(school):
     result = run(ImportRun.Source.ABSENCES, school, io.BytesIO(b""))
     assert result.status == ImportRun.Status.REFUSED and "leeg" in result.message
+
+
+def test_preview_samples_name_new_and_changed_rows(school):
+    """The preview's first rows of each kind: pupil, test and moment; pupil, day and part of the day."""
+    first = run(ImportRun.Source.RESULTS, school, results())
+    new = first.samples["toetsresultaten"]["new"]
+    assert new[0] == "Sanne Visser Rekenen-Wiskunde LiB M5" and new[2] == "Daan Visser Spelling E3"
+    TestResult.objects.filter(moment="E3").update(level="A")
+    again = run(ImportRun.Source.RESULTS, school, results())
+    assert again.samples["toetsresultaten"]["changed"] == ["Daan Visser Spelling E3 (level: A → B+)"]
+    first = run(ImportRun.Source.ABSENCES, school, absences())
+    assert first.samples["absenties"]["new"][:2] == [
+        "Sanne Visser 12-01-2026 ochtend",
+        "Sanne Visser 13-01-2026 te laat",
+    ]
+    Absence.objects.filter(reason="ziek").update(note="anders")
+    again = run(ImportRun.Source.ABSENCES, school, absences())
+    assert again.samples["absenties"]["changed"] == ["Sanne Visser 12-01-2026 ochtend (note: anders → )"]

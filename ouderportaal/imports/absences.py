@@ -109,13 +109,15 @@ def prepare_absences(fileobj, *, school, progress=None, **_options):
                 Absence.objects.filter(pupil__school=school, date__range=(min(days), max(days))), *fields
             )
         }
+        by_id = {pupil.pk: pupil for pupil in pupils.values()}
+
+        def describe(values):
+            part = Absence.PartOfDay(values["part_of_day"]).label
+            return f"{by_id[values['pupil_id']]} {values['date']:%d-%m-%Y} {part}"
+
         for pupil, day, part, values in parsed:
-            values.update(pupil=pupil, date=day, part_of_day=part)
-            section.compare_row(
-                stored.get((pupil.pk, day, part)),
-                values,
-                describe=lambda a: f"{a.pupil} {a.date:%d-%m-%Y} {a.get_part_of_day_display()}",
-            )
+            values.update(pupil_id=pupil.pk, date=day, part_of_day=part)
+            section.compare_row(stored.get((pupil.pk, day, part)), values, describe=describe)
     plan.apply = section.write
     return plan
 

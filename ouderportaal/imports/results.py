@@ -62,10 +62,10 @@ def prepare_results(fileobj, *, school, progress=None, **_options):
     section = Section(_("toetsresultaten"), TestResult, compared=("taken_on", "score", "ability_score", "level"))
     plan = Plan(sections=[assessment_section, section], problems=problems)
     stored = _stored(school, years, section.compared)
-    seen, year_of_day = {}, {}
+    seen, tests, days = {}, {}, {}
 
-    def describe(result):
-        return f"{result.pupil} {result.assessment.name} {result.moment}"
+    def describe(_values):  # called by compare_row for the row in hand
+        return f"{pupil} {assessment.name} {moment}"
 
     for row in rows(fileobj, COLUMNS, REQUIRED, problems, progress=progress):
         pupil = find_pupil(row, pupils)
@@ -86,19 +86,27 @@ def prepare_results(fileobj, *, school, progress=None, **_options):
             continue
         cross_check(row, pupil, birth_date)
         key = (supplier, subject, name)
-        assessment = assessments.get(key)
-        if assessment is None:
-            assessment = assessments[key] = Assessment(
-                supplier=supplier, subject=subject, name=name, nationally_normed=normed, level_scheme=scheme or "IV"
-            )
-            assessment_section.new.append(assessment)
-            assessment_section.samples_new.append(str(assessment))
-        year = year_of_day.get(taken_on)
-        if year is None:
+        # Per test and per day once: the test and school year, and what a new row refers to them by (the id, or
+        # the instance that gets one when the plan is applied).
+        test = tests.get(key)
+        if test is None:
+            assessment = assessments.get(key)
+            if assessment is None:
+                assessment = assessments[key] = Assessment(
+                    supplier=supplier, subject=subject, name=name, nationally_normed=normed, level_scheme=scheme or "IV"
+                )
+                assessment_section.new.append(assessment)
+                assessment_section.samples_new.append(str(assessment))
+            test = tests[key] = (assessment, assessment.pk, assessment.pk or assessment)
+        assessment, assessment_id, assessment_ref = test
+        day = days.get(taken_on)
+        if day is None:
             start = SchoolYear.start_year_for(taken_on)
-            year = year_of_day[taken_on] = years.get(start) or years.setdefault(start, SchoolYear(start_year=start))
+            year = years.get(start) or years.setdefault(start, SchoolYear(start_year=start))
+            day = days[taken_on] = (start, year.pk or year)
+        start_year, year_ref = day
         pupil_id = pupil.pk
-        unique = (pupil_id, key, year.start_year, moment)
+        unique = (pupil_id, key, start_year, moment)
         if unique in seen:
             row.fail(
                 "toetsmoment",
@@ -108,16 +116,17 @@ def prepare_results(fileobj, *, school, progress=None, **_options):
             continue
         seen[unique] = row.line
         values = {
-            "pupil": pupil,
-            "assessment": assessment,
-            "school_year": year,
+            "pupil_id": pupil_id,
+            "assessment_id": assessment_ref,
+            "school_year_id": year_ref,
             "moment": moment,
             "taken_on": taken_on,
             "score": score or "",
             "ability_score": ability,
             "level": level,
         }
-        existing = stored.get((pupil_id, assessment.pk, year.start_year, moment)) if assessment.pk else None
+        # Nothing stored for the school yet (a first import): nothing to look up.
+        existing = stored.get((pupil_id, assessment_id, start_year, moment)) if stored else None
         section.compare_row(existing, values, describe=describe)
     plan.rows = len(seen)
 

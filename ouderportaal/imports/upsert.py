@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from django.db import connection, models
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models.sql.constants import MULTI
 
 SAMPLES = 5
@@ -73,13 +74,15 @@ class Section:
 
     def compare_row(self, stored, values, *, describe=str):
         """Like `compare`, for big tables: `stored` is None or `(id, (value, …))` with the stored values of
-        `self.compared` in that order (from `.values_list()`); `values` holds every field of the row. An unchanged row
-        costs one tuple comparison, and no model instance is built for it (nearly every row of a re-import)."""
+        `self.compared` in that order (from `.values_list()`); `values` holds every field of the row, relations by
+        attname (`pupil_id`: the id, or an instance that has one by the time the plan is applied). An unchanged row
+        costs one tuple comparison, and no model instance is built for it (nearly every row of a re-import).
+        `describe(values)` names the row in the preview's samples."""
         if stored is None:
             # A new row stays a dict until it is written: no model instance for each of 400,000 results.
             self.new_rows.append(values)
             if len(self.samples_new) < SAMPLES:
-                self.samples_new.append(describe(self.model(**values)))
+                self.samples_new.append(describe(values))
             return None
         mine = self._compared_values(values)
         if stored[1] == mine:
@@ -90,7 +93,7 @@ class Section:
         instance = self.model(pk=stored[0], **values)
         if len(self.samples_changed) < SAMPLES:
             change = ", ".join(f"{name}: {old} → {new}" for name, old, new in differences)
-            self.samples_changed.append(f"{describe(instance)} ({change})")
+            self.samples_changed.append(f"{describe(values)} ({change})")
         self.changed_fields.update(name for name, _old, _new in differences)
         self.changed.append(instance)
         return instance
@@ -256,19 +259,23 @@ def _preparer(f):
     if internal == "DateField":
         return ops.adapt_datefield_value
     if internal == "DecimalField":
+        if type(ops).adapt_decimalfield_value is BaseDatabaseOperations.adapt_decimalfield_value:
+            return None  # the driver takes a Decimal as it is (SQLite, PostgreSQL)
         return partial(ops.adapt_decimalfield_value, max_digits=f.max_digits, decimal_places=f.decimal_places)
     return partial(f.get_db_prep_save, connection=connection)
 
 
 def insert_rows(model, rows):
-    """New rows given as dicts with the same keys, inserted with one executemany per batch."""
-    fields = [model._meta.get_field(name) for name in rows[0]]
+    """New rows given as dicts with the same keys (field names or attnames), inserted with one executemany per
+    batch."""
+    names = list(rows[0])
+    fields = [model._meta.get_field(name) for name in names]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
     preparers = [(index, prepare) for index, f in enumerate(fields) if (prepare := _preparer(f)) is not None]
-    getter = operator.itemgetter(*(f.name for f in fields)) if len(fields) > 1 else lambda row: (row[fields[0].name],)
+    getter = operator.itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
 
     def prepared(row):
         values = list(getter(row))
