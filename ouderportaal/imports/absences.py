@@ -122,6 +122,6 @@ def prepare_absences(fileobj, *, school, progress=None, **_options):
     return plan
 
 
-def absences_state(school):
+def absences_state(school, _scope):
     """What an absences file reads and writes for a school (imports.fingerprints)."""
     return [(Absence.objects.filter(pupil__school=school), None), (Pupil.objects.filter(school=school), PUPIL_STATE)]

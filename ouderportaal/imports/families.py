@@ -282,17 +282,21 @@ def prepare_families(fileobj, *, school, progress=None, **_options):
 
     contact_section.write = lambda: None
     plan.apply = apply
+    plan.scope = {"general_practitioners": sorted({name for name, _practice in gps})}
     return plan
 
 
-def families_state(school):
-    """What a families file reads and writes for a school (imports.fingerprints)."""
+def families_state(school, scope):
+    """What a families file reads and writes for a school (imports.fingerprints). Of the board's general
+    practitioners, those with a name the file gave (`scope`, kept when it was applied): another school's file that
+    adds its own does not change what this one finds."""
     linked = {"guardianships__pupil__school": school}
+    names = scope.get("general_practitioners", [])
     return [
         (Guardianship.objects.filter(pupil__school=school), None),
         (Guardian.objects.filter(**linked).distinct(), None),
         (Household.objects.filter(**{f"guardians__{k}": v for k, v in linked.items()}).distinct(), None),
         (ContactDetail.objects.filter(**{f"guardian__{k}": v for k, v in linked.items()}).distinct(), None),
-        (GeneralPractitioner.objects.filter(board=school.board_id), None),
+        (GeneralPractitioner.objects.filter(board=school.board_id, name__in=names), None),
         (Pupil.objects.filter(school=school), None),
     ]

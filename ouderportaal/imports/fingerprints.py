@@ -11,6 +11,7 @@ changed, a row added or removed) and the file takes the full path: every row rea
 import hashlib
 
 from django.db import models
+from django.db.models.functions import Cast
 from django.db.models.sql.constants import MULTI
 
 from ouderportaal.imports.models import AppliedState, ImportRun
@@ -30,17 +31,30 @@ def file_digest(fileobj):
     return digest.hexdigest()
 
 
+# Read as text for the digest: the driver would otherwise build a date or Decimal for each (SQLite parses every date
+# in Python), which costs more than hashing the row.
+AS_TEXT = {"DateField", "DateTimeField", "TimeField", "DecimalField"}
+
+
+def _column(field):
+    if field.get_internal_type() in AS_TEXT:
+        return Cast(field.attname, output_field=models.TextField())
+    return field.attname
+
+
 def state_digest(tables):
     """Of the rows of each (queryset, field names or None for every non-binary field), in primary key order, as the
     database returns them (no conversion: only equality matters)."""
     digest = hashlib.sha256()
     for queryset, names in tables:
         model = queryset.model
-        names = names or [f.attname for f in model._meta.concrete_fields if not isinstance(f, models.BinaryField)]
-        compiler = queryset.order_by("pk").values_list(*names).query.get_compiler(queryset.db)
-        digest.update(f"\x1d{model._meta.label}:{','.join(names)}\x1d".encode())
+        fields = [model._meta.get_field(name) for name in names] if names else model._meta.concrete_fields
+        fields = [f for f in fields if not isinstance(f, models.BinaryField)]
+        columns = [_column(f) for f in fields]
+        compiler = queryset.order_by("pk").values_list(*columns).query.get_compiler(queryset.db)
+        digest.update(f"\x1d{model._meta.label}:{','.join(f.attname for f in fields)}\x1d".encode())
         for chunk in compiler.execute_sql(MULTI, chunk_size=CHUNK) or ():
-            digest.update(repr([tuple(row) for row in chunk]).encode())
+            digest.update(repr(list(map(tuple, chunk))).encode())
     return digest.hexdigest()
 
 
@@ -60,7 +74,7 @@ def unchanged_plan(source, school, fileobj, tables):
     if state is None:
         return None
     check_size(fileobj)  # a file over the limit is refused before it is read, as on the full path
-    if state.file_digest != file_digest(fileobj) or state.state_digest != state_digest(tables):
+    if state.file_digest != file_digest(fileobj) or state.state_digest != state_digest(tables(state.scope)):
         return None
     run = state.run
     plan = Plan(rows=sum(n.get("new", 0) + n.get("changed", 0) + n.get("unchanged", 0) for n in run.counts.values()))
@@ -83,4 +97,6 @@ def record(run, plan, fileobj, tables):
     if not plan.changes and older.exists():
         return
     older.delete()
-    AppliedState.objects.create(run=run, file_digest=file_digest(fileobj), state_digest=state_digest(tables))
+    AppliedState.objects.create(
+        run=run, file_digest=file_digest(fileobj), state_digest=state_digest(tables(plan.scope)), scope=plan.scope
+    )

@@ -151,7 +151,7 @@ def _stored(school, years, compared):
     }
 
 
-def results_state(school):
+def results_state(school, _scope):
     """What a results file reads and writes for a school (imports.fingerprints)."""
     return [
         (TestResult.objects.filter(pupil__school=school), None),

@@ -6,6 +6,7 @@ returns a Plan. Nothing is written unless the whole file is free of errors.
 
 import datetime
 import uuid
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -60,8 +61,9 @@ def _progress_saver(run, share=(0, 100)):
 
 
 def _tables(run):
+    """The source's stored rows for the run's school, given the scope of an applied state (or None)."""
     state = STATE.get(run.source)
-    return state(run.school) if state and run.school else None
+    return partial(state, run.school) if state and run.school else None
 
 
 def _prepare(run, fileobj, progress=None):

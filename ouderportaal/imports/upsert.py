@@ -180,6 +180,7 @@ class Plan:
     rows: int = 0
     apply: object = None
     recorded: bool = False  # the outcome of the last applied run, recognised by imports.fingerprints
+    scope: dict = field(default_factory=dict)  # kept with the applied state (AppliedState.scope)
 
     @property
     def errors(self):
