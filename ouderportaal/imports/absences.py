@@ -1,5 +1,7 @@
 """The absences CSV (docs/imports.md): one row per pupil, day and part of day; upserted on exactly that."""
 
+from functools import partial
+
 from django.utils.translation import gettext as _
 
 from ouderportaal.absences.models import EXCUSED_BY_DEFAULT, Absence, Reason
@@ -55,6 +57,10 @@ REASONS.update(
     }
 )
 
+as_reason = partial(as_choice, choices=REASONS)
+as_part = partial(as_choice, choices=PARTS)
+as_minutes = partial(parse_int, low=1, high=240)
+
 
 def prepare_absences(fileobj, *, school, progress=None, **_options):
     problems = ProblemLog()
@@ -63,11 +69,11 @@ def prepare_absences(fileobj, *, school, progress=None, **_options):
     for row in rows(fileobj, COLUMNS, REQUIRED, problems, progress=progress):
         pupil = find_pupil(row, pupils)
         day = row.take("datum", parse_date, required=True)
-        reason = row.take("reden", as_choice, required=True, choices=REASONS)
-        part = row.take("dagdeel", as_choice, choices=PARTS)
+        reason = row.take("reden", as_reason, required=True)
+        part = row.take("dagdeel", as_part)
         if part is None and row.ok:
             part = Absence.PartOfDay.LATE if reason == Reason.LATE else Absence.PartOfDay.WHOLE_DAY
-        minutes = row.take("minuten_te_laat", parse_int, low=1, high=240)
+        minutes = row.take("minuten_te_laat", as_minutes)
         if part == Absence.PartOfDay.LATE and minutes is None and row.ok:
             row.fail("minuten_te_laat", "", _("bij te laat hoort het aantal minuten"))
         excused = row.take("geoorloofd", parse_bool, default=None) if row.raw("geoorloofd") else None

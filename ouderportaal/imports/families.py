@@ -4,6 +4,8 @@ Guardians and households belong to the board and are upserted on their keys; a g
 children) must carry the same data on each. Contact details are replaced as a set when they differ.
 """
 
+from functools import partial
+
 from django.utils.translation import gettext as _
 
 from ouderportaal.imports.csvsource import (
@@ -76,6 +78,8 @@ RELATIONS.update(
         }.items()
     }
 )
+
+as_relation = partial(as_choice, choices=RELATIONS)
 
 
 def _person(row, board):
@@ -150,7 +154,7 @@ def prepare_families(fileobj, *, school, progress=None, **_options):
         surname = " ".join(p for p in (person["voorvoegsel"], person["surname"]) if p)
         household = _household(row, board, surname, name_template)
         link = {
-            "relation": row.take("relatie", as_choice, required=True, choices=RELATIONS),
+            "relation": row.take("relatie", as_relation, required=True),
             "has_authority": row.take("gezag", parse_bool, default=True),
             "may_view": row.take("mag_inzien", parse_bool, default=True),
             "receives_mail": row.take("ontvangt_post", parse_bool, default=True),
