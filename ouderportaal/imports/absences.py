@@ -22,6 +22,8 @@ COLUMNS = {
     "opmerking": ["toelichting", "notitie"],
 }
 REQUIRED = ["leerling_key", "datum", "reden"]
+# A row: its key (pupil, day, part of the day), then what is compared with the stored row.
+FIELDS = ("pupil_id", "date", "part_of_day", "reason", "excused", "minutes_late", "note")
 
 PARTS = {
     simplify(k): v
@@ -64,7 +66,7 @@ as_minutes = partial(parse_int, low=1, high=240)
 
 def prepare_absences(fileobj, *, school, progress=None, **_options):
     problems = ProblemLog()
-    pupils = pupils_by_key(school)
+    pupils = pupils_by_key(school, only=PUPIL_STATE)
     parsed, seen = [], {}
     for row in rows(fileobj, COLUMNS, REQUIRED, problems, progress=progress):
         pupil = find_pupil(row, pupils)
@@ -89,41 +91,27 @@ def prepare_absences(fileobj, *, school, progress=None, **_options):
             )
             continue
         seen[key] = row.line
-        parsed.append(
-            (
-                pupil,
-                day,
-                part,
-                {
-                    "reason": reason,
-                    "excused": EXCUSED_BY_DEFAULT[reason] if excused is None else excused,
-                    "minutes_late": minutes,
-                    "note": note or "",
-                },
-            )
-        )
+        excused = EXCUSED_BY_DEFAULT[reason] if excused is None else excused
+        parsed.append((pupil.pk, day, part, reason, excused, minutes, note or ""))  # FIELDS
 
     plan = Plan(rows=len(seen), problems=problems)
-    section = Section(_("absenties"), Absence, compared=("reason", "excused", "minutes_late", "note"))
+    section = Section(_("absenties"), Absence, fields=FIELDS, compared=FIELDS[3:])
     plan.sections = [section]
     if parsed:
         days = [p[1] for p in parsed]
-        fields = ["id", "pupil_id", "date", "part_of_day", *section.compared]
         stored = {
             row[1:4]: (row[0], row[4:])
             for row in stored_rows(
-                Absence.objects.filter(pupil__school=school, date__range=(min(days), max(days))), *fields
+                Absence.objects.filter(pupil__school=school, date__range=(min(days), max(days))), "id", *FIELDS
             )
         }
         by_id = {pupil.pk: pupil for pupil in pupils.values()}
 
-        def describe(values):
-            part = Absence.PartOfDay(values["part_of_day"]).label
-            return f"{by_id[values['pupil_id']]} {values['date']:%d-%m-%Y} {part}"
+        def describe(row):
+            return f"{by_id[row[0]]} {row[1]:%d-%m-%Y} {Absence.PartOfDay(row[2]).label}"
 
-        for pupil, day, part, values in parsed:
-            values.update(pupil_id=pupil.pk, date=day, part_of_day=part)
-            section.compare_row(stored.get((pupil.pk, day, part)), values, describe=describe)
+        for row in parsed:
+            section.compare_row(stored.get(row[:3]) if stored else None, row, describe=describe)
     plan.apply = section.write
     return plan
 

@@ -98,8 +98,11 @@ def rows(fileobj, spec, required, problems, *, progress=None, known=None):
 PUPIL_STATE = ["id", "school_id", "source_key", "roepnaam", "voorvoegsel", "surname", "birth_date"]
 
 
-def pupils_by_key(school):
-    return {p.source_key: p for p in Pupil.objects.filter(school=school).exclude(source_key="")}
+def pupils_by_key(school, *, only=None):
+    """The school's pupils by key; `only`: the fields to load (PUPIL_STATE is all the results and absences files
+    read of a pupil), else every field."""
+    pupils = Pupil.objects.filter(school=school).exclude(source_key="")
+    return {p.source_key: p for p in (pupils.only(*only) if only else pupils)}
 
 
 def find_pupil(row, pupils, column="leerling_key"):

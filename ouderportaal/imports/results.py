@@ -7,6 +7,7 @@ delivered (norms change), never recomputed.
 import re
 from functools import partial
 
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from ouderportaal.imports.csvsource import PUPIL_STATE, cross_check, find_pupil, pupils_by_key, rows
@@ -64,11 +65,11 @@ as_year_level = partial(parse_int, low=1, high=8)
 
 def prepare_results(fileobj, *, school, progress=None, **_options):
     problems = ProblemLog()
-    pupils = pupils_by_key(school)
+    pupils = pupils_by_key(school, only=PUPIL_STATE)
     assessments = {(a.supplier, a.subject, a.name): a for a in Assessment.objects.all()}
     years = {y.start_year: y for y in SchoolYear.objects.all()}
     assessment_section = Section(_("toetsen"), Assessment)
-    section = Section(_("toetsresultaten"), TestResult, compared=("taken_on", "score", "ability_score", "level"))
+    section = Section(_("toetsresultaten"), TestResult, fields=FIELDS, compared=COMPARED)
     plan = Plan(sections=[assessment_section, section], problems=problems)
     stored = _stored(school, years, section.compared)
     seen, tests, days = {}, {}, {}
@@ -137,17 +138,8 @@ def prepare_results(fileobj, *, school, progress=None, **_options):
             )
             continue
         seen[unique] = row.line
-        values = {
-            "pupil_id": pupil_id,
-            "assessment_id": assessment_ref,
-            "school_year_id": year_ref,
-            "moment": moment,
-            "taken_on": taken_on,
-            "score": score or "",
-            "ability_score": ability,
-            "level": level,
-        }
-        # Nothing stored for the school yet (a first import): nothing to look up.
+        # In the order of FIELDS. Nothing stored for the school yet (a first import): nothing to look up.
+        values = (pupil_id, assessment_ref, year_ref, moment, taken_on, score or "", ability, level)
         existing = stored.get((pupil_id, assessment_id, start_year, moment)) if stored else None
         section.compare_row(existing, values, describe=describe)
     plan.rows = len(seen)
@@ -157,10 +149,20 @@ def prepare_results(fileobj, *, school, progress=None, **_options):
             if year.pk is None:
                 year.save()
         assessment_section.write()
+        if any(not isinstance(ref, int) for _a, _id, ref in tests.values()) or any(
+            not isinstance(ref, int) for _start, ref in days.values()
+        ):  # rows of a test or school year created just now: its id in place of the instance
+            section.new_rows = [
+                tuple(value.pk if isinstance(value, Model) else value for value in row) for row in section.new_rows
+            ]
         section.write()
 
     plan.apply = apply
     return plan
+
+
+FIELDS = ("pupil_id", "assessment_id", "school_year_id", "moment", "taken_on", "score", "ability_score", "level")
+COMPARED = ("taken_on", "score", "ability_score", "level")
 
 
 def _stored(school, years, compared):

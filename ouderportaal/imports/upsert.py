@@ -6,7 +6,7 @@ cost nothing. That is what makes importing the same file twice write no row at a
 
 import operator
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 
 from django.db import connection, models
 from django.db.backends.base.operations import BaseDatabaseOperations
@@ -14,6 +14,12 @@ from django.db.models.sql.constants import MULTI
 
 SAMPLES = 5
 BATCH = 1000
+CACHED = {
+    "DateField",
+    "DateTimeField",
+    "TimeField",
+    "DecimalField",
+}  # hashable values, prepared once each (insert_rows)
 
 
 def _same(instance, name, value):
@@ -44,10 +50,11 @@ class Section:
     changed: list = field(default_factory=list)  # instances with new values set
     changed_fields: set = field(default_factory=set)
     unchanged: int = 0
-    new_rows: list = field(default_factory=list)  # new rows as dicts (compare_row)
+    new_rows: list = field(default_factory=list)  # new rows as tuples of `fields` (compare_row)
     missing: list = field(default_factory=list)  # stored rows the file no longer lists (shown, acted on by choice)
     samples_new: list = field(default_factory=list)
     samples_changed: list = field(default_factory=list)
+    fields: tuple = ()  # compare_row: the fields of a row (attnames), in the order of its values
     compared: tuple = ()  # compare_row: the plain (not relation) fields compared with the stored row, in order
     compared_getter: object = None
 
@@ -72,37 +79,33 @@ class Section:
         self.changed.append(instance)
         return instance
 
-    def compare_row(self, stored, values, *, describe=str):
+    def compare_row(self, stored, row, *, describe=str):
         """Like `compare`, for big tables: `stored` is None or `(id, (value, …))` with the stored values of
-        `self.compared` in that order (from `.values_list()`); `values` holds every field of the row, relations by
-        attname (`pupil_id`: the id, or an instance that has one by the time the plan is applied). An unchanged row
-        costs one tuple comparison, and no model instance is built for it (nearly every row of a re-import).
-        `describe(values)` names the row in the preview's samples."""
+        `self.compared` in that order (from `.values_list()`); `row` is a tuple of the values of `self.fields`,
+        relations by attname (`pupil_id`: the id; the source puts ids in place of instances created by its plan
+        before it writes). An unchanged row costs one tuple comparison, and neither a dict nor a model instance is
+        built for it (nearly every row of a re-import); a new one is kept as it is until it is written.
+        `describe(row)` names the row in the preview's samples."""
         if stored is None:
-            # A new row stays a dict until it is written: no model instance for each of 400,000 results.
-            self.new_rows.append(values)
+            self.new_rows.append(row)
             if len(self.samples_new) < SAMPLES:
-                self.samples_new.append(describe(values))
-            return None
-        mine = self._compared_values(values)
+                self.samples_new.append(describe(row))
+            return
+        if self.compared_getter is None:
+            self.compared_getter = operator.itemgetter(*(self.fields.index(name) for name in self.compared))
+        mine = self.compared_getter(row)
+        if len(self.compared) == 1:
+            mine = (mine,)
         if stored[1] == mine:
             self.unchanged += 1
-            return None
+            return
         differences = [(name, old, new) for name, old, new in zip(self.compared, stored[1], mine, strict=True)
                        if old != new]  # fmt: skip
-        instance = self.model(pk=stored[0], **values)
         if len(self.samples_changed) < SAMPLES:
             change = ", ".join(f"{name}: {old} → {new}" for name, old, new in differences)
-            self.samples_changed.append(f"{describe(values)} ({change})")
+            self.samples_changed.append(f"{describe(row)} ({change})")
         self.changed_fields.update(name for name, _old, _new in differences)
-        self.changed.append(instance)
-        return instance
-
-    def _compared_values(self, values):
-        if self.compared_getter is None:
-            names = self.compared
-            self.compared_getter = operator.itemgetter(*names) if len(names) > 1 else lambda v: (v[names[0]],)
-        return self.compared_getter(values)
+        self.changed.append(self.model(pk=stored[0], **dict(zip(self.fields, row, strict=True))))
 
     def counts(self):
         result = {"new": len(self.new) + len(self.new_rows), "changed": len(self.changed), "unchanged": self.unchanged}
@@ -114,7 +117,7 @@ class Section:
         if self.new:
             _insert_instances(self.model, self.new)
         if self.new_rows:
-            insert_rows(self.model, self.new_rows)
+            insert_rows(self.model, self.fields, self.new_rows)
         if self.changed:
             _update_many(self.model, self.changed, sorted(self.changed_fields))
 
@@ -266,20 +269,23 @@ def _preparer(f):
     return partial(f.get_db_prep_save, connection=connection)
 
 
-def insert_rows(model, rows):
-    """New rows given as dicts with the same keys (field names or attnames), inserted with one executemany per
-    batch."""
-    names = list(rows[0])
+def insert_rows(model, names, rows):
+    """New rows, each a sequence of the values of the fields `names` (relations by attname, as ids), inserted with
+    one executemany per batch."""
     fields = [model._meta.get_field(name) for name in names]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
-    preparers = [(index, prepare) for index, f in enumerate(fields) if (prepare := _preparer(f)) is not None]
-    getter = operator.itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
+    preparers = []
+    for index, f in enumerate(fields):
+        target = f.target_field if f.is_relation else f
+        if (prepare := _preparer(target)) is not None:
+            # A date is prepared once per distinct value: a school's results hold a few hundred dates.
+            preparers.append((index, cache(prepare) if target.get_internal_type() in CACHED else prepare))
 
     def prepared(row):
-        values = list(getter(row))
+        values = list(row)
         for index, prepare in preparers:
             value = values[index]
             if value is not None:
@@ -288,7 +294,8 @@ def insert_rows(model, rows):
 
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
-            cursor.executemany(sql, [prepared(row) for row in rows[start : start + BATCH]])
+            batch = rows[start : start + BATCH]
+            cursor.executemany(sql, [prepared(row) for row in batch] if preparers else batch)
 
 
 def _insert_instances(model, instances):
