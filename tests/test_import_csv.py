@@ -440,3 +440,18 @@ def test_preview_samples_name_new_and_changed_rows(school):
     Absence.objects.filter(reason="ziek").update(note="anders")
     again = run(ImportRun.Source.ABSENCES, school, absences())
     assert again.samples["absenties"]["changed"] == ["Sanne Visser 12-01-2026 ochtend (note: anders → )"]
+
+
+def test_preview_samples_of_a_families_file(school):
+    first = run(ImportRun.Source.FAMILIES, school, families())
+    assert first.samples["gezagsrelaties"]["new"] == [
+        "Eva Visser → Sanne Visser (moeder)",
+        "Eva Visser → Daan Visser (moeder)",
+        "Tom de Boer → Sanne Visser (vader)",
+    ]
+    Guardianship.objects.filter(guardian__source_key="O2").update(relation="voogd", may_view=False)
+    again = run(ImportRun.Source.FAMILIES, school, families())
+    assert again.samples["gezagsrelaties"]["changed"] == [
+        "Tom de Boer → Sanne Visser (voogd) (relation: voogd → vader, may_view: False → True)"
+    ]
+    assert again.counts["gezagsrelaties"] == {"new": 0, "changed": 1, "unchanged": 2}

@@ -19,7 +19,7 @@ from ouderportaal.imports.csvsource import (
     simplify,
 )
 from ouderportaal.imports.reading import parse_bool
-from ouderportaal.imports.upsert import Plan, ProblemLog, Section, insert_rows
+from ouderportaal.imports.upsert import Plan, ProblemLog, Section, insert_rows, stored_rows, with_ids
 from ouderportaal.school.models import ContactDetail, GeneralPractitioner, Guardian, Guardianship, Household, Pupil
 
 COLUMNS = {
@@ -80,6 +80,8 @@ RELATIONS.update(
 )
 
 as_relation = partial(as_choice, choices=RELATIONS)
+# A guardianship: pupil and guardian, then what is compared (the keys of `link` in prepare_families).
+LINK_FIELDS = ("pupil_id", "guardian_id", "relation", "has_authority", "may_view", "receives_mail", "is_main_caretaker")
 CONTACT_FIELDS = ("guardian_id", "kind", "value", "label", "secret", "emergency")  # _contacts gives the last five
 
 
@@ -203,7 +205,7 @@ def prepare_families(fileobj, *, school, progress=None, **_options):
     household_section = Section(_("gezinnen"), Household)
     guardian_section = Section(_("ouders/verzorgers"), Guardian)
     contact_section = Section(_("contactgegevens"), ContactDetail)
-    link_section = Section(_("gezagsrelaties"), Guardianship)
+    link_section = Section(_("gezagsrelaties"), Guardianship, fields=LINK_FIELDS, compared=LINK_FIELDS[2:])
     gp_section = Section(_("huisartsen"), GeneralPractitioner)
     pupil_section = Section(_("leerlingen (adres, gezin, huisarts)"), Pupil)
     plan.sections = [household_section, guardian_section, contact_section, link_section, gp_section, pupil_section]
@@ -217,7 +219,7 @@ def prepare_families(fileobj, *, school, progress=None, **_options):
     for guardian_id, *contact in contacts_stored.values_list("guardian_id", "kind", "value", "label", "secret",
                                                              "emergency"):  # fmt: skip
         stored_contacts.setdefault(guardian_id, []).append(tuple(contact))
-    household_objects, guardian_objects, households_of, replace_contacts = {}, {}, {}, []
+    household_objects, guardian_objects, households_of, replace_contacts, stale = {}, {}, {}, [], []
     for key, (person, contacts, household) in guardians.items():
         hkey = household["source_key"]
         if hkey not in household_objects:
@@ -229,21 +231,31 @@ def prepare_families(fileobj, *, school, progress=None, **_options):
             contact_section.unchanged += len(have)
         else:
             replace_contacts.append((guardian, contacts))
+            if have:
+                stale.append(guardian.pk)
             target = contact_section.changed if have else contact_section.new
             target.extend(contacts or [()])
             if len(contact_section.samples_changed) < 5:
                 contact_section.samples_changed.append(f"{guardian}: {', '.join(c[1] for c in contacts)}")
 
     stored_links = {
-        (g.pupil_id, g.guardian_id): g
-        for g in Guardianship.objects.filter(pupil__school=school, guardian__in=stored_guardians.values())
+        row[1:3]: (row[0], row[3:])
+        for row in stored_rows(
+            Guardianship.objects.filter(pupil__school=school, guardian__in=stored_guardians.values()),
+            "id",
+            *LINK_FIELDS,
+        )
     }
     stored_gps = {(g.name, g.practice): g for g in GeneralPractitioner.objects.filter(board=board)}
     pupil_updates = {}
+
+    def describe(row):  # called by compare_row for the link in hand
+        return f"{guardian} → {link['pupil']} ({Guardianship.Relation(row[2]).label})"
+
     for link in links.values():
         guardian = guardian_objects[link["guardian_key"]]
-        values = dict(link["values"], pupil=link["pupil"], guardian=guardian)
-        link_section.compare(stored_links.get((link["pupil"].pk, guardian.pk)) if guardian.pk else None, values)
+        row = (link["pupil"].pk, guardian.pk or guardian, *(link["values"][name] for name in LINK_FIELDS[2:]))
+        link_section.compare_row(stored_links.get(row[:2]) if guardian.pk else None, row, describe=describe)
         update = pupil_updates.setdefault(link["pupil"].pk, {"pupil": link["pupil"]})
         if link["gp"]:
             name, practice, phone, street, postcode, city = link["gp"]
@@ -274,10 +286,12 @@ def prepare_families(fileobj, *, school, progress=None, **_options):
             guardian.household_id = guardian.household.pk
         guardian_section.write()
         gp_section.write()
-        ContactDetail.objects.filter(guardian__in=[g for g, _c in replace_contacts if g.pk]).delete()
+        if stale:  # the stored contact details that differ from the file's
+            ContactDetail.objects.filter(guardian__in=stale).delete()
         contact_rows = [(g.pk, *contact) for g, contacts in replace_contacts for contact in contacts]
         if contact_rows:  # one executemany, in the file's order (the order they are compared in next time)
             insert_rows(ContactDetail, CONTACT_FIELDS, contact_rows)
+        link_section.new_rows = with_ids(link_section.new_rows)  # the guardians created just now
         link_section.write()
         pupil_section.write()
 

@@ -7,12 +7,11 @@ delivered (norms change), never recomputed.
 import re
 from functools import partial
 
-from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from ouderportaal.imports.csvsource import PUPIL_STATE, cross_check, find_pupil, pupils_by_key, rows
 from ouderportaal.imports.reading import BadValue, parse_bool, parse_date, parse_decimal, parse_int
-from ouderportaal.imports.upsert import Plan, ProblemLog, Section, stored_rows
+from ouderportaal.imports.upsert import Plan, ProblemLog, Section, stored_rows, with_ids
 from ouderportaal.results.models import Assessment, TestResult
 from ouderportaal.school.models import Pupil, SchoolYear
 
@@ -152,9 +151,7 @@ def prepare_results(fileobj, *, school, progress=None, **_options):
         if any(not isinstance(ref, int) for _a, _id, ref in tests.values()) or any(
             not isinstance(ref, int) for _start, ref in days.values()
         ):  # rows of a test or school year created just now: its id in place of the instance
-            section.new_rows = [
-                tuple(value.pk if isinstance(value, Model) else value for value in row) for row in section.new_rows
-            ]
+            section.new_rows = with_ids(section.new_rows)
         section.write()
 
     plan.apply = apply

@@ -103,7 +103,8 @@ class Section:
                        if old != new]  # fmt: skip
         if len(self.samples_changed) < SAMPLES:
             change = ", ".join(f"{name}: {old} → {new}" for name, old, new in differences)
-            self.samples_changed.append(f"{describe(row)} ({change})")
+            before = dict(zip(self.fields, row, strict=True)) | dict(zip(self.compared, stored[1], strict=True))
+            self.samples_changed.append(f"{describe(tuple(before.values()))} ({change})")  # as stored, like compare
         self.changed_fields.update(name for name, _old, _new in differences)
         self.changed.append(self.model(pk=stored[0], **dict(zip(self.fields, row, strict=True))))
 
@@ -120,6 +121,11 @@ class Section:
             insert_rows(self.model, self.fields, self.new_rows)
         if self.changed:
             _update_many(self.model, self.changed, sorted(self.changed_fields))
+
+
+def with_ids(rows):
+    """Rows (tuples) with the id of each model instance in them: instances created when the plan was applied."""
+    return [tuple(value.pk if isinstance(value, models.Model) else value for value in row) for row in rows]
 
 
 def stored_rows(queryset, *names):
