@@ -329,6 +329,11 @@ def test_results_name_and_birth_date_cross_check_warns(school):
         (10, "veel", "vaardigheidsscore", "getal"),
         (11, "VI", "niveau_iv", "I t/m V"),
         (8, "9", "jaargroep", "1 tot en met 8"),
+        (0, "L9", "leerling_key", "geen leerling met deze sleutel"),
+        (4, "", "leergebied", "verplicht veld is leeg"),
+        (5, "x" * 201, "toets", "langer dan 200 tekens"),
+        (6, "", "toetsmoment", "verplicht veld is leeg"),
+        (7, "", "afnamedatum", "verplicht veld is leeg"),
     ],
 )
 def test_results_errors(school, index, value, column, message):
@@ -350,8 +355,23 @@ def test_results_errors(school, index, value, column, message):
     row[index] = value
     result = run(ImportRun.Source.RESULTS, school, results([row]))
     error = result.errors[0]
-    assert (error["line"], error["column"], error["value"]) == (2, column, value)
+    assert (error["line"], error["column"], error["value"]) == (2, column, value[:100])
     assert message in error["message"] and not TestResult.objects.exists()
+
+
+def test_results_a_value_is_checked_on_every_row_it_is_on(school):
+    """Conversions are remembered per column: a good value once seen, a bad one reported on each of its lines."""
+    good = ["L1", "", "", "", "Spelling", "Spelling LiB", "M5", "20-01-2026", "", "", "190", "II", ""]
+    rows = [good, [*good[:6], "M6", "32-01-2026", *good[8:]], [*good[:6], "M7", "32-01-2026", *good[8:]]]
+    rows += [[*good[:6], "M8", "20-01-2026", *good[8:]], ["L9", *good[1:]], ["L9", *good[1:6], "E5", *good[7:]]]
+    result = run(ImportRun.Source.RESULTS, school, results(rows))
+    assert [(e["line"], e["column"]) for e in result.errors] == [
+        (3, "afnamedatum"),
+        (4, "afnamedatum"),
+        (6, "leerling_key"),
+        (7, "leerling_key"),
+    ]
+    assert result.counts["toetsresultaten"]["new"] == 2 and not TestResult.objects.exists()
 
 
 def test_missing_required_column_is_refused(school):

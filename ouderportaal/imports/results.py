@@ -83,24 +83,40 @@ def prepare_results(fileobj, *, school, progress=None, **_options):
     has_birth_date, has_supplier, has_level = "geboortedatum" in has, "leverancier" in has, "jaargroep" in has
     has_score, has_ability, has_normed = "toetsscore" in has, "vaardigheidsscore" in has, "landelijk_genormeerd" in has
     has_iv, has_ae = "niveau_iv" in has, "niveau_ae" in has
+    # The fast path of each cell: a text seen before is looked up in what Row.take remembered of it (a key in
+    # `pupils`, a remembered conversion); anything else (empty, too long, not valid yet) goes through Row.take,
+    # which checks it and reports the problem. A falsy remembered value (0.0) just takes the slow path.
+    memo = source.memo
+    moments, dates, abilities = (memo.setdefault(c, {}) for c in ("toetsmoment", "afnamedatum", "vaardigheidsscore"))
+    levels = {column: memo.setdefault(column, {}) for column in ("niveau_iv", "niveau_ae")}
     for row in source:
-        take, raw = row.take, row.values.get
-        pupil = find_pupil(row, pupils)
+        take, get = row.take, row.values.get
+        pupil = pupils.get(get("leerling_key")) or find_pupil(row, pupils)
         birth_date = take("geboortedatum", parse_date) if has_birth_date else None
         supplier = has_supplier and take("leverancier", max_length=100) or "Cito"
-        subject = take("leergebied", required=True, max_length=100)
-        name = take("toets", required=True, max_length=200)
-        moment = take("toetsmoment", as_moment, required=True)
-        taken_on = take("afnamedatum", parse_date, required=True)
+        subject, name = get("leergebied"), get("toets")
+        if not 0 < len(subject) <= 100:
+            subject = take("leergebied", required=True, max_length=100)
+        if not 0 < len(name) <= 200:
+            name = take("toets", required=True, max_length=200)
+        moment = moments.get(get("toetsmoment")) or take("toetsmoment", as_moment, required=True)
+        taken_on = dates.get(get("afnamedatum")) or take("afnamedatum", parse_date, required=True)
         if has_level:
             take("jaargroep", as_year_level)
         score = take("toetsscore", max_length=20) if has_score else ""
-        ability = take("vaardigheidsscore", parse_decimal) if has_ability else None
-        scheme = "IV" if has_iv and raw("niveau_iv") else "AE" if has_ae and raw("niveau_ae") else None
-        level = take(*LEVEL_COLUMNS[scheme]) if scheme else ""
+        ability = (
+            (abilities.get(get("vaardigheidsscore")) or take("vaardigheidsscore", parse_decimal))
+            if has_ability
+            else None
+        )
+        scheme = "IV" if has_iv and get("niveau_iv") else "AE" if has_ae and get("niveau_ae") else None
+        level = ""
+        if scheme:
+            column, convert = LEVEL_COLUMNS[scheme]
+            level = levels[column].get(get(column)) or take(column, convert)
         normed = (
             take("landelijk_genormeerd", parse_bool, default=True)
-            if has_normed and raw("landelijk_genormeerd")
+            if has_normed and get("landelijk_genormeerd")
             else True
         )
         if not row.ok:
