@@ -304,6 +304,13 @@ def insert_rows(model, names, rows):
             cursor.executemany(sql, [prepared(row) for row in batch] if preparers else batch)
 
 
+def _plain(f):
+    """A field whose value to save is simply the attribute (no auto_now, no file to store)."""
+    if isinstance(f, models.DateField):  # and DateTimeField
+        return not (f.auto_now or f.auto_now_add)
+    return type(f).pre_save is models.Field.pre_save
+
+
 def _insert_instances(model, instances):
     """New model instances inserted with multi-row INSERT … RETURNING, their ids set: what bulk_create does, with
     the fast preparers (bulk_create's generic path cost more per row than the database)."""
@@ -312,7 +319,12 @@ def _insert_instances(model, instances):
         return
     opts = model._meta
     fields = [f for f in opts.concrete_fields if f is not opts.pk and not f.generated]
-    preparers = [_preparer(f) or (lambda value: value) for f in fields]
+    preparers = [(index, prepare) for index, f in enumerate(fields) if (prepare := _preparer(f)) is not None]
+    relations = [f for f in fields if f.is_relation]
+    if len(fields) > 1 and all(_plain(f) for f in fields):  # every value read at once
+        values_of = operator.attrgetter(*(f.attname for f in fields))
+    else:
+        values_of = lambda instance: [f.pre_save(instance, True) for f in fields]  # noqa: E731
     quote = connection.ops.quote_name
     head = f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "  # noqa: S608
     row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
@@ -322,12 +334,15 @@ def _insert_instances(model, instances):
             batch = instances[start : start + size]
             params = []
             for instance in batch:
-                for f, prepare in zip(fields, preparers, strict=True):
-                    if f.is_relation and f.is_cached(instance):  # a row created earlier in this import
+                for f in relations:
+                    if f.is_cached(instance):  # a row created earlier in this import: take its new id
                         related = f.get_cached_value(instance)
                         setattr(instance, f.attname, related.pk if related is not None else None)
-                    value = f.pre_save(instance, True)
-                    params.append(None if value is None else prepare(value))
+                values = list(values_of(instance))
+                for index, prepare in preparers:
+                    if (value := values[index]) is not None:
+                        values[index] = prepare(value)
+                params += values
             cursor.execute(head + ", ".join([row_sql] * len(batch)) + f" RETURNING {quote(opts.pk.column)}", params)
             for instance, (pk,) in zip(batch, cursor.fetchall(), strict=True):
                 instance.pk = pk
