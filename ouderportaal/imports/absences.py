@@ -66,7 +66,7 @@ as_minutes = partial(parse_int, low=1, high=240)
 
 def prepare_absences(fileobj, *, school, progress=None, **_options):
     problems = ProblemLog()
-    pupils = pupils_by_key(school, only=PUPIL_STATE)
+    pupils = pupils_by_key(school, keys_only=True)
     parsed, seen = [], {}
     for row in rows(fileobj, COLUMNS, REQUIRED, problems, progress=progress):
         pupil = find_pupil(row, pupils)

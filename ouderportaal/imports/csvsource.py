@@ -98,11 +98,25 @@ def rows(fileobj, spec, required, problems, *, progress=None, known=None):
 PUPIL_STATE = ["id", "school_id", "source_key", "roepnaam", "voorvoegsel", "surname", "birth_date"]
 
 
-def pupils_by_key(school, *, only=None):
-    """The school's pupils by key; `only`: the fields to load (PUPIL_STATE is all the results and absences files
-    read of a pupil), else every field."""
+class PupilKey:
+    """What the results and absences files read of a pupil (PUPIL_STATE), named as the model names it: 333 of these
+    load in a fraction of what as many model instances take, three times for each school of a board."""
+
+    __slots__ = ("pk", "school_id", "source_key", "roepnaam", "voorvoegsel", "surname", "birth_date")  # PUPIL_STATE
+    full_name = Pupil.full_name
+    __str__ = Pupil.__str__
+
+    def __init__(self, *values):
+        for name, value in zip(self.__slots__, values, strict=True):
+            setattr(self, name, value)
+
+
+def pupils_by_key(school, *, keys_only=False):
+    """The school's pupils by key: model instances, or (`keys_only`) just what PupilKey holds."""
     pupils = Pupil.objects.filter(school=school).exclude(source_key="")
-    return {p.source_key: p for p in (pupils.only(*only) if only else pupils)}
+    if keys_only:
+        return {row[2]: PupilKey(*row) for row in pupils.values_list(*PUPIL_STATE)}
+    return {p.source_key: p for p in pupils}
 
 
 def find_pupil(row, pupils, column="leerling_key"):

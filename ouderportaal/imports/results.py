@@ -64,7 +64,7 @@ as_year_level = partial(parse_int, low=1, high=8)
 
 def prepare_results(fileobj, *, school, progress=None, **_options):
     problems = ProblemLog()
-    pupils = pupils_by_key(school, only=PUPIL_STATE)
+    pupils = pupils_by_key(school, keys_only=True)
     assessments = {(a.supplier, a.subject, a.name): a for a in Assessment.objects.all()}
     years = {y.start_year: y for y in SchoolYear.objects.all()}
     assessment_section = Section(_("toetsen"), Assessment)
