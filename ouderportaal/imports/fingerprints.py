@@ -1,8 +1,9 @@
 """A re-import of the very file last applied, over rows nobody changed since, recognised without checking a row.
 
 After a CSV file is applied, two digests are kept (`AppliedState`): one of the file's bytes, one of the stored rows
-the source reads and writes (the source's `applied_state(school)`: its own table, the records it looks keys up in,
-the pupils' fields the name cross-check reads), taken inside the applying transaction. When the same source is
+the source reads and writes (the source's `*_state(school, scope)`: its own table, the records it looks keys up in,
+the pupils' fields the name cross-check reads; `scope` is what the plan names of rows its school's rows need not
+refer to, kept with the digests), taken inside the applying transaction. When the same source is
 imported again for that school, and the file's bytes and those rows hash to the same digests, the outcome is known:
 every row unchanged, nothing written, the same warnings. Any difference (one byte in the file, one stored value
 changed, a row added or removed) and the file takes the full path: every row read, checked and compared.

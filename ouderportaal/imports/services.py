@@ -30,8 +30,8 @@ PREPARE = {
     Source.RESULTS: prepare_results,
     Source.ABSENCES: prepare_absences,
 }
-# What a CSV source reads and writes for a school: an identical file over the same rows needs no checking
-# (imports.fingerprints). EDEX has none: it is checked in full every time.
+# What a CSV source reads and writes for a school, given the scope kept with an applied state: an identical file over
+# the same rows needs no checking (imports.fingerprints). EDEX has none: it is checked in full every time.
 STATE = {Source.FAMILIES: families_state, Source.RESULTS: results_state, Source.ABSENCES: absences_state}
 MAX_REPORTED = 500  # errors kept on the run; the count says how many there were
 
