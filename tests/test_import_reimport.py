@@ -10,8 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ouderportaal.absences.models import Absence
-from ouderportaal.imports import services
+from ouderportaal.imports import fingerprints, services
 from ouderportaal.imports.models import AppliedState, ImportRun
+from ouderportaal.imports.results import results_state
 from ouderportaal.imports.services import import_file
 from ouderportaal.results.models import TestResult
 from ouderportaal.school.models import ContactDetail, GeneralPractitioner, Pupil
@@ -69,6 +70,8 @@ def test_reimport_checks_no_row_writes_nothing_and_still_warns(school, checked):
     first = run(school, ROWS)
     assert first.status == ImportRun.Status.APPLIED and counts(first)["new"] == 3
     assert checked == [Source.RESULTS] and AppliedState.objects.get().run == first
+    # Taken from the rows just written (the school had none): the digest of the same rows read back.
+    assert first.applied_state.state_digest == fingerprints.state_digest(results_state(school, {}))
     with CaptureQueriesContext(connection) as queries:
         again = run(school, ROWS)
     assert checked == [Source.RESULTS]  # not read again

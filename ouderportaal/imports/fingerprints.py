@@ -17,7 +17,7 @@ from django.db.models.sql.constants import MULTI
 
 from ouderportaal.imports.models import AppliedState, ImportRun
 from ouderportaal.imports.reading import Problem, check_size
-from ouderportaal.imports.upsert import Plan, Section
+from ouderportaal.imports.upsert import Plan, Section, stored_rows
 
 CHUNK = 2000  # rows fetched and hashed at a time
 VERSION = b"1"  # raise when a conversion or check changes: recorded states then match no file
@@ -43,11 +43,30 @@ def _column(field):
     return field.attname
 
 
-def state_digest(tables):
+class ByValue:
+    """A big table hashed by its rows' values as the import compares them (`upsert.stored_rows`: converted), without
+    their ids, sorted: the same digest then comes from the rows an import has just written into a scope that held
+    none (`Plan.written`), without reading them back. `names`: the fields, the row's key (unique) first."""
+
+    def __init__(self, queryset, names):
+        self.queryset, self.names = queryset, names
+
+
+def state_digest(tables, written=None):
     """Of the rows of each (queryset, field names or None for every non-binary field), in primary key order, as the
-    database returns them (no conversion: only equality matters)."""
+    database returns them (no conversion: only equality matters); of a `ByValue` table, its sorted values, from
+    `written` ({model: rows}) when the plan gives them."""
     digest = hashlib.sha256()
-    for queryset, names in tables:
+    for table in tables:
+        if isinstance(table, ByValue):
+            model = table.queryset.model
+            rows = (written or {}).get(model)
+            rows = sorted(rows if rows is not None else stored_rows(table.queryset, *table.names))
+            digest.update(f"\x1e{model._meta.label}:{','.join(table.names)}\x1e".encode())
+            for start in range(0, len(rows), CHUNK):
+                digest.update(repr(rows[start : start + CHUNK]).encode())
+            continue
+        queryset, names = table
         model = queryset.model
         fields = [model._meta.get_field(name) for name in names] if names else model._meta.concrete_fields
         fields = [f for f in fields if not isinstance(f, models.BinaryField)]
@@ -98,6 +117,5 @@ def record(run, plan, fileobj, tables):
     if not plan.changes and older.exists():
         return
     older.delete()
-    AppliedState.objects.create(
-        run=run, file_digest=file_digest(fileobj), state_digest=state_digest(tables(plan.scope)), scope=plan.scope
-    )
+    state = state_digest(tables(plan.scope), plan.written)
+    AppliedState.objects.create(run=run, file_digest=file_digest(fileobj), state_digest=state, scope=plan.scope)

@@ -10,6 +10,7 @@ from functools import partial
 from django.utils.translation import gettext as _
 
 from ouderportaal.imports.csvsource import PUPIL_STATE, cross_check, find_pupil, pupils_by_key, rows
+from ouderportaal.imports.fingerprints import ByValue
 from ouderportaal.imports.reading import BadValue, parse_bool, parse_date, parse_decimal, parse_int
 from ouderportaal.imports.upsert import Plan, ProblemLog, Section, stored_rows, with_ids
 from ouderportaal.results.models import Assessment, TestResult
@@ -169,6 +170,8 @@ def prepare_results(fileobj, *, school, progress=None, **_options):
         ):  # rows of a test or school year created just now: its id in place of the instance
             section.new_rows = with_ids(section.new_rows)
         section.write()
+        if not stored:  # the school had no results: now exactly these (their digest needs no reading back)
+            plan.written[TestResult] = section.new_rows
 
     plan.apply = apply
     return plan
@@ -191,7 +194,7 @@ def _stored(school, years, compared):
 def results_state(school, _scope):
     """What a results file reads and writes for a school (imports.fingerprints)."""
     return [
-        (TestResult.objects.filter(pupil__school=school), None),
+        ByValue(TestResult.objects.filter(pupil__school=school), FIELDS),
         (Assessment.objects.all(), None),
         (SchoolYear.objects.all(), ["id", "start_year"]),
         (Pupil.objects.filter(school=school), PUPIL_STATE),

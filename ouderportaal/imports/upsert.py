@@ -190,6 +190,7 @@ class Plan:
     apply: object = None
     recorded: bool = False  # the outcome of the last applied run, recognised by imports.fingerprints
     scope: dict = field(default_factory=dict)  # kept with the applied state (AppliedState.scope)
+    written: dict = field(default_factory=dict)  # {model: rows}: a ByValue table's rows after apply (fingerprints)
 
     @property
     def errors(self):
