@@ -329,6 +329,11 @@ def test_results_name_and_birth_date_cross_check_warns(school):
         (10, "veel", "vaardigheidsscore", "getal"),
         (11, "VI", "niveau_iv", "I t/m V"),
         (8, "9", "jaargroep", "1 tot en met 8"),
+        (0, "L9", "leerling_key", "geen leerling met deze sleutel"),
+        (4, "", "leergebied", "verplicht veld is leeg"),
+        (5, "x" * 201, "toets", "langer dan 200 tekens"),
+        (6, "", "toetsmoment", "verplicht veld is leeg"),
+        (7, "", "afnamedatum", "verplicht veld is leeg"),
     ],
 )
 def test_results_errors(school, index, value, column, message):
@@ -350,8 +355,23 @@ def test_results_errors(school, index, value, column, message):
     row[index] = value
     result = run(ImportRun.Source.RESULTS, school, results([row]))
     error = result.errors[0]
-    assert (error["line"], error["column"], error["value"]) == (2, column, value)
+    assert (error["line"], error["column"], error["value"]) == (2, column, value[:100])
     assert message in error["message"] and not TestResult.objects.exists()
+
+
+def test_results_a_value_is_checked_on_every_row_it_is_on(school):
+    """Conversions are remembered per column: a good value once seen, a bad one reported on each of its lines."""
+    good = ["L1", "", "", "", "Spelling", "Spelling LiB", "M5", "20-01-2026", "", "", "190", "II", ""]
+    rows = [good, [*good[:6], "M6", "32-01-2026", *good[8:]], [*good[:6], "M7", "32-01-2026", *good[8:]]]
+    rows += [[*good[:6], "M8", "20-01-2026", *good[8:]], ["L9", *good[1:]], ["L9", *good[1:6], "E5", *good[7:]]]
+    result = run(ImportRun.Source.RESULTS, school, results(rows))
+    assert [(e["line"], e["column"]) for e in result.errors] == [
+        (3, "afnamedatum"),
+        (4, "afnamedatum"),
+        (6, "leerling_key"),
+        (7, "leerling_key"),
+    ]
+    assert result.counts["toetsresultaten"]["new"] == 2 and not TestResult.objects.exists()
 
 
 def test_missing_required_column_is_refused(school):
@@ -422,3 +442,36 @@ def test_csv_of_another_school_finds_no_pupils(school):
 def test_empty_file_refused(school):
     result = run(ImportRun.Source.ABSENCES, school, io.BytesIO(b""))
     assert result.status == ImportRun.Status.REFUSED and "leeg" in result.message
+
+
+def test_preview_samples_name_new_and_changed_rows(school):
+    """The preview's first rows of each kind: pupil, test and moment; pupil, day and part of the day."""
+    first = run(ImportRun.Source.RESULTS, school, results())
+    new = first.samples["toetsresultaten"]["new"]
+    assert new[0] == "Sanne Visser Rekenen-Wiskunde LiB M5" and new[2] == "Daan Visser Spelling E3"
+    TestResult.objects.filter(moment="E3").update(level="A")
+    again = run(ImportRun.Source.RESULTS, school, results())
+    assert again.samples["toetsresultaten"]["changed"] == ["Daan Visser Spelling E3 (level: A → B+)"]
+    first = run(ImportRun.Source.ABSENCES, school, absences())
+    assert first.samples["absenties"]["new"][:2] == [
+        "Sanne Visser 12-01-2026 ochtend",
+        "Sanne Visser 13-01-2026 te laat",
+    ]
+    Absence.objects.filter(reason="ziek").update(note="anders")
+    again = run(ImportRun.Source.ABSENCES, school, absences())
+    assert again.samples["absenties"]["changed"] == ["Sanne Visser 12-01-2026 ochtend (note: anders → )"]
+
+
+def test_preview_samples_of_a_families_file(school):
+    first = run(ImportRun.Source.FAMILIES, school, families())
+    assert first.samples["gezagsrelaties"]["new"] == [
+        "Eva Visser → Sanne Visser (moeder)",
+        "Eva Visser → Daan Visser (moeder)",
+        "Tom de Boer → Sanne Visser (vader)",
+    ]
+    Guardianship.objects.filter(guardian__source_key="O2").update(relation="voogd", may_view=False)
+    again = run(ImportRun.Source.FAMILIES, school, families())
+    assert again.samples["gezagsrelaties"]["changed"] == [
+        "Tom de Boer → Sanne Visser (voogd) (relation: voogd → vader, may_view: False → True)"
+    ]
+    assert again.counts["gezagsrelaties"] == {"new": 0, "changed": 1, "unchanged": 2}

@@ -10,11 +10,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ouderportaal.absences.models import Absence
-from ouderportaal.imports import services
+from ouderportaal.imports import fingerprints, services
 from ouderportaal.imports.models import AppliedState, ImportRun
+from ouderportaal.imports.results import results_state
 from ouderportaal.imports.services import import_file
 from ouderportaal.results.models import TestResult
-from ouderportaal.school.models import ContactDetail, Pupil
+from ouderportaal.school.models import ContactDetail, GeneralPractitioner, Pupil
 from tests import factories as f
 from tests.importfiles import csv_file
 from tests.test_import_csv import ABSENCE_HEADER, FAMILY_HEADER, FATHER, MOTHER
@@ -69,6 +70,8 @@ def test_reimport_checks_no_row_writes_nothing_and_still_warns(school, checked):
     first = run(school, ROWS)
     assert first.status == ImportRun.Status.APPLIED and counts(first)["new"] == 3
     assert checked == [Source.RESULTS] and AppliedState.objects.get().run == first
+    # Taken from the rows just written (the school had none): the digest of the same rows read back.
+    assert first.applied_state.state_digest == fingerprints.state_digest(results_state(school, {}))
     with CaptureQueriesContext(connection) as queries:
         again = run(school, ROWS)
     assert checked == [Source.RESULTS]  # not read again
@@ -162,6 +165,22 @@ def test_families_reimport_and_a_changed_contact(school, checked):
     ContactDetail.objects.filter(value="eva@example.nl").update(value="ander@example.nl")
     run(school, rows, Source.FAMILIES, FAMILY_HEADER)
     assert len(checked) == 2 and ContactDetail.objects.filter(value="eva@example.nl").exists()
+
+
+def test_families_reimport_after_another_school_added_its_own_gp(school, checked):
+    """The board's general practitioners are shared: only those with a name the file gave are part of its state."""
+    rows = [["L1", "O1", *MOTHER], ["L2", "O1", *MOTHER], ["L1", "O2", *FATHER]]
+    first = run(school, rows, Source.FAMILIES, FAMILY_HEADER)
+    assert first.applied_state.scope == {"general_practitioners": ["Dr. Jansen"]}
+    GeneralPractitioner.objects.create(board=school.board, name="Dr. Smit", practice="Het Hof")
+    run(school, rows, Source.FAMILIES, FAMILY_HEADER)
+    assert checked == [Source.FAMILIES]  # recognised without reading the file
+    GeneralPractitioner.objects.filter(name="Dr. Jansen").update(phone="030 765 4321")
+    again = run(school, rows, Source.FAMILIES, FAMILY_HEADER)
+    assert len(checked) == 2 and again.counts["huisartsen"]["changed"] == 1
+    GeneralPractitioner.objects.create(board=school.board, name="Dr. Jansen", practice="Elders")
+    run(school, rows, Source.FAMILIES, FAMILY_HEADER)
+    assert len(checked) == 3  # one more with that name: the file might now find another one
 
 
 def test_a_file_over_the_limit_is_refused_before_it_is_read(school, settings):

@@ -1,5 +1,7 @@
 """The absences CSV (docs/imports.md): one row per pupil, day and part of day; upserted on exactly that."""
 
+from functools import partial
+
 from django.utils.translation import gettext as _
 
 from ouderportaal.absences.models import EXCUSED_BY_DEFAULT, Absence, Reason
@@ -20,6 +22,8 @@ COLUMNS = {
     "opmerking": ["toelichting", "notitie"],
 }
 REQUIRED = ["leerling_key", "datum", "reden"]
+# A row: its key (pupil, day, part of the day), then what is compared with the stored row.
+FIELDS = ("pupil_id", "date", "part_of_day", "reason", "excused", "minutes_late", "note")
 
 PARTS = {
     simplify(k): v
@@ -55,19 +59,23 @@ REASONS.update(
     }
 )
 
+as_reason = partial(as_choice, choices=REASONS)
+as_part = partial(as_choice, choices=PARTS)
+as_minutes = partial(parse_int, low=1, high=240)
+
 
 def prepare_absences(fileobj, *, school, progress=None, **_options):
     problems = ProblemLog()
-    pupils = pupils_by_key(school)
+    pupils = pupils_by_key(school, keys_only=True)
     parsed, seen = [], {}
     for row in rows(fileobj, COLUMNS, REQUIRED, problems, progress=progress):
         pupil = find_pupil(row, pupils)
         day = row.take("datum", parse_date, required=True)
-        reason = row.take("reden", as_choice, required=True, choices=REASONS)
-        part = row.take("dagdeel", as_choice, choices=PARTS)
+        reason = row.take("reden", as_reason, required=True)
+        part = row.take("dagdeel", as_part)
         if part is None and row.ok:
             part = Absence.PartOfDay.LATE if reason == Reason.LATE else Absence.PartOfDay.WHOLE_DAY
-        minutes = row.take("minuten_te_laat", parse_int, low=1, high=240)
+        minutes = row.take("minuten_te_laat", as_minutes)
         if part == Absence.PartOfDay.LATE and minutes is None and row.ok:
             row.fail("minuten_te_laat", "", _("bij te laat hoort het aantal minuten"))
         excused = row.take("geoorloofd", parse_bool, default=None) if row.raw("geoorloofd") else None
@@ -83,43 +91,31 @@ def prepare_absences(fileobj, *, school, progress=None, **_options):
             )
             continue
         seen[key] = row.line
-        parsed.append(
-            (
-                pupil,
-                day,
-                part,
-                {
-                    "reason": reason,
-                    "excused": EXCUSED_BY_DEFAULT[reason] if excused is None else excused,
-                    "minutes_late": minutes,
-                    "note": note or "",
-                },
-            )
-        )
+        excused = EXCUSED_BY_DEFAULT[reason] if excused is None else excused
+        parsed.append((pupil.pk, day, part, reason, excused, minutes, note or ""))  # FIELDS
 
     plan = Plan(rows=len(seen), problems=problems)
-    section = Section(_("absenties"), Absence, compared=("reason", "excused", "minutes_late", "note"))
+    section = Section(_("absenties"), Absence, fields=FIELDS, compared=FIELDS[3:])
     plan.sections = [section]
     if parsed:
         days = [p[1] for p in parsed]
-        fields = ["id", "pupil_id", "date", "part_of_day", *section.compared]
         stored = {
             row[1:4]: (row[0], row[4:])
             for row in stored_rows(
-                Absence.objects.filter(pupil__school=school, date__range=(min(days), max(days))), *fields
+                Absence.objects.filter(pupil__school=school, date__range=(min(days), max(days))), "id", *FIELDS
             )
         }
-        for pupil, day, part, values in parsed:
-            values.update(pupil=pupil, date=day, part_of_day=part)
-            section.compare_row(
-                stored.get((pupil.pk, day, part)),
-                values,
-                describe=lambda a: f"{a.pupil} {a.date:%d-%m-%Y} {a.get_part_of_day_display()}",
-            )
+        by_id = {pupil.pk: pupil for pupil in pupils.values()}
+
+        def describe(row):
+            return f"{by_id[row[0]]} {row[1]:%d-%m-%Y} {Absence.PartOfDay(row[2]).label}"
+
+        for row in parsed:
+            section.compare_row(stored.get(row[:3]) if stored else None, row, describe=describe)
     plan.apply = section.write
     return plan
 
 
-def absences_state(school):
+def absences_state(school, _scope):
     """What an absences file reads and writes for a school (imports.fingerprints)."""
     return [(Absence.objects.filter(pupil__school=school), None), (Pupil.objects.filter(school=school), PUPIL_STATE)]

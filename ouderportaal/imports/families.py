@@ -4,6 +4,8 @@ Guardians and households belong to the board and are upserted on their keys; a g
 children) must carry the same data on each. Contact details are replaced as a set when they differ.
 """
 
+from functools import partial
+
 from django.utils.translation import gettext as _
 
 from ouderportaal.imports.csvsource import (
@@ -17,7 +19,7 @@ from ouderportaal.imports.csvsource import (
     simplify,
 )
 from ouderportaal.imports.reading import parse_bool
-from ouderportaal.imports.upsert import Plan, ProblemLog, Section
+from ouderportaal.imports.upsert import Plan, ProblemLog, Section, insert_rows, stored_rows, with_ids
 from ouderportaal.school.models import ContactDetail, GeneralPractitioner, Guardian, Guardianship, Household, Pupil
 
 COLUMNS = {
@@ -76,6 +78,11 @@ RELATIONS.update(
         }.items()
     }
 )
+
+as_relation = partial(as_choice, choices=RELATIONS)
+# A guardianship: pupil and guardian, then what is compared (the keys of `link` in prepare_families).
+LINK_FIELDS = ("pupil_id", "guardian_id", "relation", "has_authority", "may_view", "receives_mail", "is_main_caretaker")
+CONTACT_FIELDS = ("guardian_id", "kind", "value", "label", "secret", "emergency")  # _contacts gives the last five
 
 
 def _person(row, board):
@@ -150,7 +157,7 @@ def prepare_families(fileobj, *, school, progress=None, **_options):
         surname = " ".join(p for p in (person["voorvoegsel"], person["surname"]) if p)
         household = _household(row, board, surname, name_template)
         link = {
-            "relation": row.take("relatie", as_choice, required=True, choices=RELATIONS),
+            "relation": row.take("relatie", as_relation, required=True),
             "has_authority": row.take("gezag", parse_bool, default=True),
             "may_view": row.take("mag_inzien", parse_bool, default=True),
             "receives_mail": row.take("ontvangt_post", parse_bool, default=True),
@@ -198,7 +205,7 @@ def prepare_families(fileobj, *, school, progress=None, **_options):
     household_section = Section(_("gezinnen"), Household)
     guardian_section = Section(_("ouders/verzorgers"), Guardian)
     contact_section = Section(_("contactgegevens"), ContactDetail)
-    link_section = Section(_("gezagsrelaties"), Guardianship)
+    link_section = Section(_("gezagsrelaties"), Guardianship, fields=LINK_FIELDS, compared=LINK_FIELDS[2:])
     gp_section = Section(_("huisartsen"), GeneralPractitioner)
     pupil_section = Section(_("leerlingen (adres, gezin, huisarts)"), Pupil)
     plan.sections = [household_section, guardian_section, contact_section, link_section, gp_section, pupil_section]
@@ -212,7 +219,7 @@ def prepare_families(fileobj, *, school, progress=None, **_options):
     for guardian_id, *contact in contacts_stored.values_list("guardian_id", "kind", "value", "label", "secret",
                                                              "emergency"):  # fmt: skip
         stored_contacts.setdefault(guardian_id, []).append(tuple(contact))
-    household_objects, guardian_objects, households_of, replace_contacts = {}, {}, {}, []
+    household_objects, guardian_objects, households_of, replace_contacts, stale = {}, {}, {}, [], []
     for key, (person, contacts, household) in guardians.items():
         hkey = household["source_key"]
         if hkey not in household_objects:
@@ -224,21 +231,31 @@ def prepare_families(fileobj, *, school, progress=None, **_options):
             contact_section.unchanged += len(have)
         else:
             replace_contacts.append((guardian, contacts))
+            if have:
+                stale.append(guardian.pk)
             target = contact_section.changed if have else contact_section.new
             target.extend(contacts or [()])
             if len(contact_section.samples_changed) < 5:
                 contact_section.samples_changed.append(f"{guardian}: {', '.join(c[1] for c in contacts)}")
 
     stored_links = {
-        (g.pupil_id, g.guardian_id): g
-        for g in Guardianship.objects.filter(pupil__school=school, guardian__in=stored_guardians.values())
+        row[1:3]: (row[0], row[3:])
+        for row in stored_rows(
+            Guardianship.objects.filter(pupil__school=school, guardian__in=stored_guardians.values()),
+            "id",
+            *LINK_FIELDS,
+        )
     }
     stored_gps = {(g.name, g.practice): g for g in GeneralPractitioner.objects.filter(board=board)}
     pupil_updates = {}
+
+    def describe(row):  # called by compare_row for the link in hand
+        return f"{guardian} → {link['pupil']} ({Guardianship.Relation(row[2]).label})"
+
     for link in links.values():
         guardian = guardian_objects[link["guardian_key"]]
-        values = dict(link["values"], pupil=link["pupil"], guardian=guardian)
-        link_section.compare(stored_links.get((link["pupil"].pk, guardian.pk)) if guardian.pk else None, values)
+        row = (link["pupil"].pk, guardian.pk or guardian, *(link["values"][name] for name in LINK_FIELDS[2:]))
+        link_section.compare_row(stored_links.get(row[:2]) if guardian.pk else None, row, describe=describe)
         update = pupil_updates.setdefault(link["pupil"].pk, {"pupil": link["pupil"]})
         if link["gp"]:
             name, practice, phone, street, postcode, city = link["gp"]
@@ -269,31 +286,32 @@ def prepare_families(fileobj, *, school, progress=None, **_options):
             guardian.household_id = guardian.household.pk
         guardian_section.write()
         gp_section.write()
-        ContactDetail.objects.filter(guardian__in=[g for g, _c in replace_contacts if g.pk]).delete()
-        ContactDetail.objects.bulk_create(
-            [
-                ContactDetail(guardian=g, kind=c[0], value=c[1], label=c[2], secret=c[3], emergency=c[4])
-                for g, contacts in replace_contacts
-                for c in contacts
-            ],
-            batch_size=1000,
-        )
+        if stale:  # the stored contact details that differ from the file's
+            ContactDetail.objects.filter(guardian__in=stale).delete()
+        contact_rows = [(g.pk, *contact) for g, contacts in replace_contacts for contact in contacts]
+        if contact_rows:  # one executemany, in the file's order (the order they are compared in next time)
+            insert_rows(ContactDetail, CONTACT_FIELDS, contact_rows)
+        link_section.new_rows = with_ids(link_section.new_rows)  # the guardians created just now
         link_section.write()
         pupil_section.write()
 
     contact_section.write = lambda: None
     plan.apply = apply
+    plan.scope = {"general_practitioners": sorted({name for name, _practice in gps})}
     return plan
 
 
-def families_state(school):
-    """What a families file reads and writes for a school (imports.fingerprints)."""
+def families_state(school, scope):
+    """What a families file reads and writes for a school (imports.fingerprints). Of the board's general
+    practitioners, those with a name the file gave (`scope`, kept when it was applied): another school's file that
+    adds its own does not change what this one finds."""
     linked = {"guardianships__pupil__school": school}
+    names = scope.get("general_practitioners", [])
     return [
         (Guardianship.objects.filter(pupil__school=school), None),
         (Guardian.objects.filter(**linked).distinct(), None),
         (Household.objects.filter(**{f"guardians__{k}": v for k, v in linked.items()}).distinct(), None),
         (ContactDetail.objects.filter(**{f"guardian__{k}": v for k, v in linked.items()}).distinct(), None),
-        (GeneralPractitioner.objects.filter(board=school.board_id), None),
+        (GeneralPractitioner.objects.filter(board=school.board_id, name__in=names), None),
         (Pupil.objects.filter(school=school), None),
     ]

@@ -77,6 +77,9 @@ class AppliedState(models.Model):
     run = models.OneToOneField(ImportRun, on_delete=models.CASCADE, related_name="applied_state")
     file_digest = models.CharField(max_length=64)
     state_digest = models.CharField(max_length=64)
+    # Which shared rows the file named, when its school's rows need not refer to them all (families: the names of
+    # the board's general practitioners in the file); the source's state reads those again (imports.fingerprints).
+    scope = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("stand na een import")

@@ -6,6 +6,7 @@ returns a Plan. Nothing is written unless the whole file is free of errors.
 
 import datetime
 import uuid
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -29,8 +30,8 @@ PREPARE = {
     Source.RESULTS: prepare_results,
     Source.ABSENCES: prepare_absences,
 }
-# What a CSV source reads and writes for a school: an identical file over the same rows needs no checking
-# (imports.fingerprints). EDEX has none: it is checked in full every time.
+# What a CSV source reads and writes for a school, given the scope kept with an applied state: an identical file over
+# the same rows needs no checking (imports.fingerprints). EDEX has none: it is checked in full every time.
 STATE = {Source.FAMILIES: families_state, Source.RESULTS: results_state, Source.ABSENCES: absences_state}
 MAX_REPORTED = 500  # errors kept on the run; the count says how many there were
 
@@ -60,8 +61,9 @@ def _progress_saver(run, share=(0, 100)):
 
 
 def _tables(run):
+    """The source's stored rows for the run's school, given the scope of an applied state (or None)."""
     state = STATE.get(run.source)
-    return state(run.school) if state and run.school else None
+    return partial(state, run.school) if state and run.school else None
 
 
 def _prepare(run, fileobj, progress=None):

@@ -6,13 +6,20 @@ cost nothing. That is what makes importing the same file twice write no row at a
 
 import operator
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 
 from django.db import connection, models
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models.sql.constants import MULTI
 
 SAMPLES = 5
 BATCH = 1000
+CACHED = {
+    "DateField",
+    "DateTimeField",
+    "TimeField",
+    "DecimalField",
+}  # hashable values, prepared once each (insert_rows)
 
 
 def _same(instance, name, value):
@@ -43,10 +50,11 @@ class Section:
     changed: list = field(default_factory=list)  # instances with new values set
     changed_fields: set = field(default_factory=set)
     unchanged: int = 0
-    new_rows: list = field(default_factory=list)  # new rows as dicts (compare_row)
+    new_rows: list = field(default_factory=list)  # new rows as tuples of `fields` (compare_row)
     missing: list = field(default_factory=list)  # stored rows the file no longer lists (shown, acted on by choice)
     samples_new: list = field(default_factory=list)
     samples_changed: list = field(default_factory=list)
+    fields: tuple = ()  # compare_row: the fields of a row (attnames), in the order of its values
     compared: tuple = ()  # compare_row: the plain (not relation) fields compared with the stored row, in order
     compared_getter: object = None
 
@@ -71,35 +79,34 @@ class Section:
         self.changed.append(instance)
         return instance
 
-    def compare_row(self, stored, values, *, describe=str):
+    def compare_row(self, stored, row, *, describe=str):
         """Like `compare`, for big tables: `stored` is None or `(id, (value, …))` with the stored values of
-        `self.compared` in that order (from `.values_list()`); `values` holds every field of the row. An unchanged row
-        costs one tuple comparison, and no model instance is built for it (nearly every row of a re-import)."""
+        `self.compared` in that order (from `.values_list()`); `row` is a tuple of the values of `self.fields`,
+        relations by attname (`pupil_id`: the id; the source puts ids in place of instances created by its plan
+        before it writes). An unchanged row costs one tuple comparison, and neither a dict nor a model instance is
+        built for it (nearly every row of a re-import); a new one is kept as it is until it is written.
+        `describe(row)` names the row in the preview's samples."""
         if stored is None:
-            # A new row stays a dict until it is written: no model instance for each of 400,000 results.
-            self.new_rows.append(values)
+            self.new_rows.append(row)
             if len(self.samples_new) < SAMPLES:
-                self.samples_new.append(describe(self.model(**values)))
-            return None
-        mine = self._compared_values(values)
+                self.samples_new.append(describe(row))
+            return
+        if self.compared_getter is None:
+            self.compared_getter = operator.itemgetter(*(self.fields.index(name) for name in self.compared))
+        mine = self.compared_getter(row)
+        if len(self.compared) == 1:
+            mine = (mine,)
         if stored[1] == mine:
             self.unchanged += 1
-            return None
+            return
         differences = [(name, old, new) for name, old, new in zip(self.compared, stored[1], mine, strict=True)
                        if old != new]  # fmt: skip
-        instance = self.model(pk=stored[0], **values)
         if len(self.samples_changed) < SAMPLES:
             change = ", ".join(f"{name}: {old} → {new}" for name, old, new in differences)
-            self.samples_changed.append(f"{describe(instance)} ({change})")
+            before = dict(zip(self.fields, row, strict=True)) | dict(zip(self.compared, stored[1], strict=True))
+            self.samples_changed.append(f"{describe(tuple(before.values()))} ({change})")  # as stored, like compare
         self.changed_fields.update(name for name, _old, _new in differences)
-        self.changed.append(instance)
-        return instance
-
-    def _compared_values(self, values):
-        if self.compared_getter is None:
-            names = self.compared
-            self.compared_getter = operator.itemgetter(*names) if len(names) > 1 else lambda v: (v[names[0]],)
-        return self.compared_getter(values)
+        self.changed.append(self.model(pk=stored[0], **dict(zip(self.fields, row, strict=True))))
 
     def counts(self):
         result = {"new": len(self.new) + len(self.new_rows), "changed": len(self.changed), "unchanged": self.unchanged}
@@ -111,9 +118,14 @@ class Section:
         if self.new:
             _insert_instances(self.model, self.new)
         if self.new_rows:
-            _insert_many(self.model, self.new_rows)
+            insert_rows(self.model, self.fields, self.new_rows)
         if self.changed:
             _update_many(self.model, self.changed, sorted(self.changed_fields))
+
+
+def with_ids(rows):
+    """Rows (tuples) with the id of each model instance in them: instances created when the plan was applied."""
+    return [tuple(value.pk if isinstance(value, models.Model) else value for value in row) for row in rows]
 
 
 def stored_rows(queryset, *names):
@@ -177,6 +189,8 @@ class Plan:
     rows: int = 0
     apply: object = None
     recorded: bool = False  # the outcome of the last applied run, recognised by imports.fingerprints
+    scope: dict = field(default_factory=dict)  # kept with the applied state (AppliedState.scope)
+    written: dict = field(default_factory=dict)  # {model: rows}: a ByValue table's rows after apply (fingerprints)
 
     @property
     def errors(self):
@@ -256,22 +270,29 @@ def _preparer(f):
     if internal == "DateField":
         return ops.adapt_datefield_value
     if internal == "DecimalField":
+        if type(ops).adapt_decimalfield_value is BaseDatabaseOperations.adapt_decimalfield_value:
+            return None  # the driver takes a Decimal as it is (SQLite, PostgreSQL)
         return partial(ops.adapt_decimalfield_value, max_digits=f.max_digits, decimal_places=f.decimal_places)
     return partial(f.get_db_prep_save, connection=connection)
 
 
-def _insert_many(model, rows):
-    """New rows given as dicts with the same keys, inserted with one executemany per batch."""
-    fields = [model._meta.get_field(name) for name in rows[0]]
+def insert_rows(model, names, rows):
+    """New rows, each a sequence of the values of the fields `names` (relations by attname, as ids), inserted with
+    one executemany per batch."""
+    fields = [model._meta.get_field(name) for name in names]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
-    preparers = [(index, prepare) for index, f in enumerate(fields) if (prepare := _preparer(f)) is not None]
-    getter = operator.itemgetter(*(f.name for f in fields)) if len(fields) > 1 else lambda row: (row[fields[0].name],)
+    preparers = []
+    for index, f in enumerate(fields):
+        target = f.target_field if f.is_relation else f
+        if (prepare := _preparer(target)) is not None:
+            # A date is prepared once per distinct value: a school's results hold a few hundred dates.
+            preparers.append((index, cache(prepare) if target.get_internal_type() in CACHED else prepare))
 
     def prepared(row):
-        values = list(getter(row))
+        values = list(row)
         for index, prepare in preparers:
             value = values[index]
             if value is not None:
@@ -280,7 +301,15 @@ def _insert_many(model, rows):
 
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
-            cursor.executemany(sql, [prepared(row) for row in rows[start : start + BATCH]])
+            batch = rows[start : start + BATCH]
+            cursor.executemany(sql, [prepared(row) for row in batch] if preparers else batch)
+
+
+def _plain(f):
+    """A field whose value to save is simply the attribute (no auto_now, no file to store)."""
+    if isinstance(f, models.DateField):  # and DateTimeField
+        return not (f.auto_now or f.auto_now_add)
+    return type(f).pre_save is models.Field.pre_save
 
 
 def _insert_instances(model, instances):
@@ -291,7 +320,12 @@ def _insert_instances(model, instances):
         return
     opts = model._meta
     fields = [f for f in opts.concrete_fields if f is not opts.pk and not f.generated]
-    preparers = [_preparer(f) or (lambda value: value) for f in fields]
+    preparers = [(index, prepare) for index, f in enumerate(fields) if (prepare := _preparer(f)) is not None]
+    relations = [f for f in fields if f.is_relation]
+    if len(fields) > 1 and all(_plain(f) for f in fields):  # every value read at once
+        values_of = operator.attrgetter(*(f.attname for f in fields))
+    else:
+        values_of = lambda instance: [f.pre_save(instance, True) for f in fields]  # noqa: E731
     quote = connection.ops.quote_name
     head = f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "  # noqa: S608
     row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
@@ -301,12 +335,15 @@ def _insert_instances(model, instances):
             batch = instances[start : start + size]
             params = []
             for instance in batch:
-                for f, prepare in zip(fields, preparers, strict=True):
-                    if f.is_relation and f.is_cached(instance):  # a row created earlier in this import
+                for f in relations:
+                    if f.is_cached(instance):  # a row created earlier in this import: take its new id
                         related = f.get_cached_value(instance)
                         setattr(instance, f.attname, related.pk if related is not None else None)
-                    value = f.pre_save(instance, True)
-                    params.append(None if value is None else prepare(value))
+                values = list(values_of(instance))
+                for index, prepare in preparers:
+                    if (value := values[index]) is not None:
+                        values[index] = prepare(value)
+                params += values
             cursor.execute(head + ", ".join([row_sql] * len(batch)) + f" RETURNING {quote(opts.pk.column)}", params)
             for instance, (pk,) in zip(batch, cursor.fetchall(), strict=True):
                 instance.pk = pk
