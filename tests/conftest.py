@@ -14,6 +14,17 @@ def _immediate_tasks(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    # A request in English (the language switch) leaves English active in the thread: each test starts in Dutch.
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     # Uploaded files (letter attachments) of a test stay in its own folder.
     settings.MEDIA_ROOT = str(tmp_path / "media")

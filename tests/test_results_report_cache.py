@@ -131,3 +131,28 @@ def test_language_name_year_and_colours_are_part_of_the_key(page, client, cast, 
     assert 'class="level level-III"' in page().content.decode()
     settings.RESULT_LEVEL_COLOURS = {k: v for k, v in settings.RESULT_LEVEL_COLOURS.items() if k != "III"}
     assert 'class="level level-other"' in page().content.decode()
+
+
+def test_a_cached_report_is_found_by_the_plain_rows_without_loading_the_results(page, cast):
+    # The key read from plain rows (open_results_shown) is the key the drawn report was stored under (from the
+    # loaded results): the second view finds it, and loads no results as models.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ouderportaal.results.report_cache import cache_key, shown_row
+    from ouderportaal.results.visibility import open_results_loaded, open_results_shown
+    from ouderportaal.school.models import SchoolYear
+
+    import_results(cast.school, arithmetic("212", "III"), spelling("190", "IV"))
+    _, shown = open_results_shown(cast.child1)
+    _, loaded = open_results_loaded(cast.child1)
+    year = SchoolYear(start_year=2025)
+    assert len(shown) == 2
+    assert cache_key(cast.child1, shown, year) == cache_key(cast.child1, [shown_row(r) for r in loaded], year)
+    first = page().context["report"]
+    with CaptureQueriesContext(connection) as queries:
+        second = page().context["report"]
+    assert second == first and "212" in second
+    reads = [q["sql"] for q in queries.captured_queries if "results_testresult" in q["sql"]]
+    # One read of results, of the shown fields only: not the models (whose columns include the pupil's id).
+    assert len(reads) == 1 and "pupil_id" not in reads[0].split(" FROM ")[0]

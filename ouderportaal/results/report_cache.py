@@ -7,6 +7,7 @@ The test-week gate (results/visibility.py) runs before this on every request: a 
 
 import functools
 import hashlib
+from operator import attrgetter
 from pathlib import Path
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from ouderportaal.results.charts import growth_svg
 from ouderportaal.results.levels import band_meanings
 from ouderportaal.results.models import Assessment
 from ouderportaal.results.report import growth, levels_on_page, year_table
+from ouderportaal.results.visibility import SHOWN, open_results_loaded
 
 TEMPLATE = "results/report.html"
 TIMEOUT = 7 * 24 * 3600
@@ -43,37 +45,26 @@ def code_version():
     return digest.hexdigest()
 
 
-def cache_key(pupil, results, year):
-    shown = [
-        (
-            r.pk,
-            r.moment,
-            r.taken_on,
-            r.score,
-            r.ability_score,
-            r.level,
-            r.school_year.start_year,
-            r.assessment_id,
-            r.assessment.name,
-            r.assessment.subject,
-            r.assessment.supplier,
-            r.assessment.level_scheme,
-            r.assessment.scale,
-            r.assessment.nationally_normed,
-        )
-        for r in results
-    ]
+# A loaded result as the row of SHOWN fields that open_results_shown() reads.
+shown_row = attrgetter(*(name.replace("__", ".") for name in SHOWN))
+
+
+def cache_key(pupil, shown, year):
     what = (code_version(), get_language(), year.start_year, pupil.roepnaam, settings.RESULT_LEVEL_COLOURS, shown)
     return "toetsen:" + hashlib.blake2b(repr(what).encode(), digest_size=20).hexdigest()
 
 
-def report_html(request, pupil, results, year):
-    """The piece for `results` (all of the child's visible results, oldest first) in school year `year`."""
-    key = cache_key(pupil, results, year)
-    html = cache.get(key)
+def report_html(request, pupil, shown, year):
+    """The piece for the child's visible results (`shown`: their rows from open_results_shown()) in school year
+    `year`. Only when it is not in the cache are the results loaded as models and drawn; the piece is kept under the
+    key of what was drawn (a result changed between the two reads is simply another key)."""
+    html = cache.get(cache_key(pupil, shown, year))
     if html is None:
-        html = engines["jinja2"].get_template(TEMPLATE).render(_context(pupil, results, year), request)
-        cache.set(key, html, TIMEOUT)
+        until, everything = open_results_loaded(pupil)
+        if until is not None:  # closed between the two reads: draw nothing
+            return ""
+        html = engines["jinja2"].get_template(TEMPLATE).render(_context(pupil, everything, year), request)
+        cache.set(cache_key(pupil, [shown_row(r) for r in everything], year), html, TIMEOUT)
     # Our own template's output, autoescaped when it was drawn.
     return mark_safe(html)  # noqa: S308
 

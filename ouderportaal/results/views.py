@@ -12,7 +12,7 @@ from ouderportaal.results.calendar import calendar_text, renew_calendar_feed
 from ouderportaal.results.levels import level_colours_css
 from ouderportaal.results.models import CalendarFeed
 from ouderportaal.results.report_cache import report_html
-from ouderportaal.results.visibility import open_results_loaded
+from ouderportaal.results.visibility import START_YEAR, open_results_shown
 from ouderportaal.school.access import parent_page
 from ouderportaal.school.pages import chosen_school_year, render_child_page, year_options
 
@@ -20,18 +20,18 @@ from ouderportaal.school.pages import chosen_school_year, render_child_page, yea
 @parent_page
 @require_safe
 def results(request, pupil):
-    # The test-week gate first, on every request; then one query for every year: the year choice, the year's table
-    # and the growth charts are all cut from it (the last two drawn once per digest of what they show).
-    until, everything = open_results_loaded(pupil)
+    # The test-week gate first, on every request; then one query of plain rows for every year: the year choice and the
+    # key of the cached table and charts come from it (the results are loaded as models only to draw those anew).
+    until, shown = open_results_shown(pupil)
     context = {"closed_until": until}
     if until is None:
-        years = {r.school_year.start_year for r in everything}
+        years = {row[START_YEAR] for row in shown}
         # Early in a school year there are no results yet: open on the latest year that has some.
         year = chosen_school_year(request, years, default=max(years, default=None))
         context |= {
             "year": year,
             "years": year_options(years, year),
-            "report": report_html(request, pupil, everything, year),
+            "report": report_html(request, pupil, shown, year),
         }
     return render_child_page(request, pupil, "pupil_results", "results/results.html", context)
 

@@ -53,10 +53,44 @@ def open_results_for(pupil, now=None):
 # The Toetsen tab's query: the same rule, its SQL built once per process (core/prepared.py).
 _all_visible = Prepared(
     TestResult,
-    lambda pupil: _visible(pupil).order_by("taken_on", "moment"),
+    lambda pupil: _visible(pupil).order_by("taken_on", "moment", "pk"),
     related=("assessment", "school_year"),
     probe=lambda pk: Pupil(pk=pk),
 )
+
+
+# What the Toetsen tab shows of each visible result and its test, as plain rows: the key of its cached report
+# (results/report_cache.py), read without turning a child's results into model instances.
+SHOWN = (
+    "pk",
+    "moment",
+    "taken_on",
+    "score",
+    "ability_score",
+    "level",
+    "school_year__start_year",
+    "assessment_id",
+    "assessment__name",
+    "assessment__subject",
+    "assessment__supplier",
+    "assessment__level_scheme",
+    "assessment__scale",
+    "assessment__nationally_normed",
+)
+START_YEAR = SHOWN.index("school_year__start_year")
+_shown = Prepared(
+    TestResult,
+    lambda pupil: _visible(pupil).order_by("taken_on", "moment", "pk").values_list(*SHOWN),
+    probe=lambda pk: Pupil(pk=pk),
+)
+
+
+def open_results_shown(pupil, now=None):
+    """open_results_for() as rows of the SHOWN fields, oldest first; while closed no query for results is made."""
+    until = closed_until(pupil.school_id, now)
+    if until is not None:
+        return until, []
+    return None, _shown(pupil)
 
 
 def open_results_loaded(pupil, now=None):
