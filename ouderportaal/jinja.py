@@ -12,7 +12,6 @@ Project-level like settings and urls: it may import every app.
 from django.conf import settings
 from django.template import defaultfilters, engines
 from django.templatetags.static import static
-from django.urls import get_script_prefix, reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
@@ -21,22 +20,11 @@ from jinja2 import Environment
 from ouderportaal import texts
 from ouderportaal.changes import page_hooks as change_requests
 from ouderportaal.core import l10n
+from ouderportaal.core.reverse import cached_reverse
 from ouderportaal.results import calendar as results_calendar
 from ouderportaal.results.templatetags import levels as level_tags
 from ouderportaal.school.templatetags import portal
 from ouderportaal.twofactor import account_views as twofactor_account
-
-_urls = {}
-
-
-def url(name, *args):
-    """reverse(); an address without arguments is looked up once per process (the navigation asks a dozen a page)."""
-    if args:
-        return reverse(name, args=args)
-    key = (get_script_prefix(), name)
-    if key not in _urls:
-        _urls[key] = reverse(name)
-    return _urls[key]
 
 
 def default(value, fallback="—"):
@@ -70,7 +58,7 @@ def environment(**options):
     env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], **options)
     env.install_gettext_callables(translation.gettext, translation.ngettext)
     env.globals.update(
-        url=url,
+        url=cached_reverse,
         static=static,
         django_include=django_include,
         get_language=translation.get_language,

@@ -3,10 +3,10 @@
 import re
 
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ouderportaal.core.reverse import cached_reverse
 from ouderportaal.school.access import guardian_children
 from ouderportaal.school.models import SchoolYear
 
@@ -43,11 +43,11 @@ def render_child_page(request, pupil, url_name, template, context=None):
     """Render one tab of a child: the tab bar, and a switcher to the same tab of the guardian's other children."""
     children = guardian_children(request)
     tabs = [
-        {"name": name, "url": reverse(name, args=[pupil.public_id]), "label": label, "current": name == url_name}
+        {"name": name, "url": cached_reverse(name, pupil.public_id), "label": label, "current": name == url_name}
         for name, label in CHILD_TABS
     ]
     switcher = [
-        {"url": reverse(url_name, args=[child.public_id]), "name": child.roepnaam, "current": child.pk == pupil.pk}
+        {"url": cached_reverse(url_name, child.public_id), "name": child.roepnaam, "current": child.pk == pupil.pk}
         for child in children
     ]
     return render(

@@ -7,12 +7,12 @@ constant number of queries, whatever the number of children, classmates or conta
 from collections import Counter
 
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from ouderportaal.core.audit import log_action
 from ouderportaal.core.prepared import Prepared
+from ouderportaal.core.reverse import cached_reverse
 from ouderportaal.school.access import (
     contacts_by_guardian,
     emergency_contacts_by_child,
@@ -39,7 +39,7 @@ def home(request):
         return redirect("backoffice:home")
     attach_current_enrolments(request.user, pupils)
     for pupil in pupils:
-        pupil.tabs = [{"url": reverse(name, args=[pupil.public_id]), "label": label} for name, label in CHILD_TABS]
+        pupil.tabs = [{"url": cached_reverse(name, pupil.public_id), "label": label} for name, label in CHILD_TABS]
     return render(request, "school/home.html", {"pupils": pupils, "section": "children"})
 
 
