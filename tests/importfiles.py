@@ -63,3 +63,21 @@ def csv_file(header, rows, delimiter=";", encoding="utf-8", bom=False):
     lines = [delimiter.join(header)] + [delimiter.join(str(v) for v in row) for row in rows]
     data = ("\r\n".join(lines) + "\r\n").encode(encoding)
     return io.BytesIO((b"\xef\xbb\xbf" if bom else b"") + data)
+
+
+# The results CSV's columns (docs/imports.md), as the tests write them.
+RESULT_HEADER = [
+    "leerling_key",
+    "achternaam",
+    "roepnaam",
+    "geboortedatum",
+    "leergebied",
+    "toets",
+    "toetsmoment",
+    "afnamedatum",
+    "jaargroep",
+    "toetsscore",
+    "vaardigheidsscore",
+    "niveau_iv",
+    "niveau_ae",
+]

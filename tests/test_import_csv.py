@@ -15,7 +15,7 @@ from ouderportaal.imports.services import import_file
 from ouderportaal.results.models import Assessment, TestResult
 from ouderportaal.school.models import ContactDetail, GeneralPractitioner, Guardian, Guardianship, Household
 from tests import factories as f
-from tests.importfiles import csv_file
+from tests.importfiles import RESULT_HEADER, csv_file
 
 FAMILY_HEADER = [
     "leerling_key",
@@ -93,21 +93,6 @@ FATHER = [
     "",
     "",
     "",
-]
-RESULT_HEADER = [
-    "leerling_key",
-    "achternaam",
-    "roepnaam",
-    "geboortedatum",
-    "leergebied",
-    "toets",
-    "toetsmoment",
-    "afnamedatum",
-    "jaargroep",
-    "toetsscore",
-    "vaardigheidsscore",
-    "niveau_iv",
-    "niveau_ae",
 ]
 ABSENCE_HEADER = ["leerling_key", "datum", "dagdeel", "reden", "geoorloofd", "minuten_te_laat", "opmerking"]
 

@@ -12,23 +12,8 @@ from ouderportaal.imports.models import ImportRun
 from ouderportaal.imports.services import import_file
 from ouderportaal.results.models import Assessment, TestResult
 from ouderportaal.results.services import close_now, open_now
+from tests.importfiles import RESULT_HEADER as HEADER
 from tests.importfiles import csv_file
-
-HEADER = [
-    "leerling_key",
-    "achternaam",
-    "roepnaam",
-    "geboortedatum",
-    "leergebied",
-    "toets",
-    "toetsmoment",
-    "afnamedatum",
-    "jaargroep",
-    "toetsscore",
-    "vaardigheidsscore",
-    "niveau_iv",
-    "niveau_ae",
-]
 
 
 def import_results(school, *rows):
