@@ -1,3 +1,5 @@
+import pytest
+
 from ouderportaal.school.models import Pupil
 
 
@@ -19,3 +21,20 @@ def test_health_answers_without_login(client, db):
     response = client.get("/health/")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/berichten/%00abc/",
+        "/berichten/abc%00/bijlagen/1/",
+        "/kind/%00x/toetsen/",
+        "/kind/x%00/medisch/",
+        "/beheer/leerlingen/%00x/",
+        "/wijzigingen/%00/intrekken/",
+    ],
+)
+def test_an_address_with_a_nul_byte_is_404_not_a_server_error(client, cast, path):
+    # PostgreSQL refuses NUL in text: a public id with %00 must not reach a query (core/middleware.py).
+    client.force_login(cast.parent)
+    assert client.get(path).status_code == 404
