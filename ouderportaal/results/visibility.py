@@ -41,19 +41,27 @@ def _visible(pupil):
     return TestResult.objects.filter(pupil=pupil, assessment__nationally_normed=True)
 
 
+def _gate(pupil, now, read, nothing):
+    """(closed_until, nothing) while the school's test weeks run, else (None, read(pupil)): the results read only
+    when open."""
+    until = closed_until(pupil.school_id, now)
+    return (until, nothing) if until is not None else (None, read(pupil))
+
+
 def open_results_for(pupil, now=None):
     """The one gate for a parent's view of results: (closed_until, results). While closed the results are
     empty; otherwise only nationally normed tests count, never the method tests."""
-    until = closed_until(pupil.school_id, now)
-    if until is not None:
-        return until, TestResult.objects.none()
-    return None, _visible(pupil)
+    return _gate(pupil, now, _visible, TestResult.objects.none())
 
 
-# The Toetsen tab's query: the same rule, its SQL built once per process (core/prepared.py).
+def _oldest_first(pupil):
+    return _visible(pupil).order_by("taken_on", "moment", "pk")
+
+
+# The Toetsen tab's queries: the same rule, their SQL built once per process (core/prepared.py).
 _all_visible = Prepared(
     TestResult,
-    lambda pupil: _visible(pupil).order_by("taken_on", "moment", "pk"),
+    _oldest_first,
     related=("assessment", "school_year"),
     probe=lambda pk: Pupil(pk=pk),
 )
@@ -80,23 +88,17 @@ SHOWN = (
 START_YEAR = SHOWN.index("school_year__start_year")
 _shown = Prepared(
     TestResult,
-    lambda pupil: _visible(pupil).order_by("taken_on", "moment", "pk").values_list(*SHOWN),
+    lambda pupil: _oldest_first(pupil).values_list(*SHOWN),
     probe=lambda pk: Pupil(pk=pk),
 )
 
 
 def open_results_shown(pupil, now=None):
     """open_results_for() as rows of the SHOWN fields, oldest first; while closed no query for results is made."""
-    until = closed_until(pupil.school_id, now)
-    if until is not None:
-        return until, []
-    return None, _shown(pupil)
+    return _gate(pupil, now, _shown, [])
 
 
 def open_results_loaded(pupil, now=None):
     """open_results_for() with the results loaded: (closed_until, [every visible result, oldest first, with its
     assessment and school year]); while closed no query for results is made."""
-    until = closed_until(pupil.school_id, now)
-    if until is not None:
-        return until, []
-    return None, _all_visible(pupil)
+    return _gate(pupil, now, _all_visible, [])

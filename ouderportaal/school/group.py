@@ -2,12 +2,11 @@
 (core/prepared.py), each about a child the view has from `school.access` (the guardian's own) or about all of the
 guardian's children through `school.access.visible_pupils`."""
 
-from django.contrib.auth import get_user_model
 from django.db.models import F, Value
 from django.utils import timezone
 
 from ouderportaal.core.prepared import Prepared
-from ouderportaal.school.access import visible_pupils
+from ouderportaal.school.access import user_probe, visible_pupils
 from ouderportaal.school.models import CompositeGroup, Enrolment, Pupil, Teacher
 from ouderportaal.school.pages import current_start_year
 
@@ -30,9 +29,7 @@ def _children_enrolments(user, start_year):
     return Enrolment.objects.filter(pupil__in=visible_pupils(user), school_year__start_year=start_year)
 
 
-_guardian_enrolments = Prepared(
-    Enrolment, _children_enrolments, related=("group",), probe=lambda pk: get_user_model()(pk=pk)
-)
+_guardian_enrolments = Prepared(Enrolment, _children_enrolments, related=("group",), probe=user_probe)
 
 
 def attach_current_enrolments(user, pupils):
