@@ -35,6 +35,33 @@ def test_health_answers_without_login(client, db):
     ],
 )
 def test_an_address_with_a_nul_byte_is_404_not_a_server_error(client, cast, path):
-    # PostgreSQL refuses NUL in text: a public id with %00 must not reach a query (core/middleware.py).
+    # PostgreSQL refuses NUL in text: a public id with %00 must not reach a query (core.pages.refuse_nul).
     client.force_login(cast.parent)
+    assert client.get(path).status_code == 404
+
+
+def test_an_attachment_address_with_a_nul_byte_is_404(client, cast):
+    from tests.letter_factories import cast_letter
+
+    letter = cast_letter(cast)
+    client.force_login(cast.parent)
+    assert client.get(f"/berichten/{letter.public_id}/").status_code == 200
+    assert client.get(f"/berichten/{letter.public_id}/bijlagen/%00/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/beheer/leerlingen/%00x/",
+        "/beheer/leerlingen/%00x/medisch/",
+        "/beheer/brieven/%00/",
+        "/beheer/aanvragen/%00/",
+        "/beheer/verlof/%00/",
+        "/beheer/wijzigingen/%00/",
+        "/beheer/imports/%00/",
+        "/beheer/toetsweken/%00/",
+    ],
+)
+def test_a_back_office_address_with_a_nul_byte_is_404(client, cast, path):
+    client.force_login(cast.staff)
     assert client.get(path).status_code == 404

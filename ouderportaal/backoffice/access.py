@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.views.decorators.cache import never_cache
 
-from ouderportaal.core.pages import STAFF, mark
+from ouderportaal.core.pages import STAFF, mark, refuse_nul
 from ouderportaal.school.models import Enrolment, Group, Pupil, School, StaffRole
 from ouderportaal.twofactor.policy import second_step
 
@@ -22,6 +22,7 @@ def staff_page(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        refuse_nul(kwargs)
         request.staff_schools = staff_schools(request.user)
         if not request.staff_schools.exists():
             raise Http404

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.views.decorators.cache import never_cache
 
-from ouderportaal.core.pages import PARENT, mark
+from ouderportaal.core.pages import PARENT, mark, refuse_nul
 from ouderportaal.core.prepared import Prepared
 from ouderportaal.core.securitylog import event
 from ouderportaal.school.models import ContactDetail, EmergencyContact, Guardianship, Pupil
@@ -106,6 +106,7 @@ def parent_page(view):
 
     @wraps(view)
     def wrapper(request, *args, public_id=None, **kwargs):
+        refuse_nul(kwargs)  # a letter's id goes to the database (the child's is matched here)
         if public_id is not None:
             # One query for all of the guardian's children (a family has a handful) instead of one for the
             # child and another for the switcher.
