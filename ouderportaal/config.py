@@ -70,7 +70,7 @@ def cache_from_url(url):
     if scheme == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     if scheme in {"redis", "rediss"}:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": "op"}
+        return {"BACKEND": "ouderportaal.core.cache.SharedClientRedisCache", "LOCATION": url, "KEY_PREFIX": "op"}
     raise ImproperlyConfigured(f"CACHE_URL: unknown scheme {scheme!r}")
 
 

@@ -85,7 +85,7 @@ def test_errors_are_logged_to_stderr_with_debug_off():
 def test_cache_url_local_memory_redis_and_unknown():
     assert cache_from_url("locmem://")["BACKEND"].endswith("LocMemCache")
     redis = cache_from_url("redis://127.0.0.1:6379/3")
-    assert redis["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert redis["BACKEND"] == "ouderportaal.core.cache.SharedClientRedisCache"
     assert redis["LOCATION"] == "redis://127.0.0.1:6379/3"
     with pytest.raises(ImproperlyConfigured):
         cache_from_url("memcached://127.0.0.1")
