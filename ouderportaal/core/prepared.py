@@ -8,29 +8,34 @@ the parameter and turns the rows into model instances, the related objects (`sel
 for a `values_list()` queryset, into tuples. The queryset stays the one place that says what is selected: the rule
 is never written out as SQL.
 With `texts=n`, the n arguments after the first are text parameters bound the same way (a letter's public id), each
-standing in as a probe text. Further arguments (`prepared(pupil, school_year, today)`) are constants of the SQL:
-`build(probe, *probe_texts, *constants)` is compiled once per database and constants, so they must be values that
+standing in as a probe text; with `moments=n`, the n arguments after those are moments (aware datetimes, e.g. now),
+each standing in as a probe moment and bound as the database takes a DateTimeField's value. Further arguments
+(`prepared(pupil, school_year, today)`) are constants of the SQL: `build(probe, *probe_texts, *probe_moments,
+*constants)` is compiled once per database and constants, so they must be values that
 seldom change (the school year, today).
 Where the compiled query does not have the expected shape (the probe's id among the parameters, the columns of the
 model and its related models in order), every call runs the ORM instead.
 """
+
+import datetime
 
 from django.db import connections, router
 from django.db.models.query import ModelIterable, ValuesListIterable
 
 PROBE_PK = -739_151  # an id no row has: found among the compiled query's parameters
 PROBE_TEXT = "\x1fprobe-{}\x1f"  # the same for text parameters (no public id or name has a control character)
+PROBE_MOMENT = datetime.datetime(1901, 2, 3, 4, 5, 6, tzinfo=datetime.UTC)  # and for moments (+ n µs for the nth)
 
 
 class Prepared:
-    def __init__(self, model, build, related=(), probe=None, texts=0):
+    def __init__(self, model, build, related=(), probe=None, texts=0, moments=0):
         self.model, self.build, self.related = model, build, tuple(related)
         self.probe = probe or (lambda pk: model(pk=pk))
-        self.texts = texts
+        self.texts, self.moments = texts, moments
         self.compiled = {}  # database alias (with the constants, if any) -> what compile() returns
 
     def __call__(self, param, *args):
-        texts, constants = args[: self.texts], args[self.texts :]
+        given, constants = args[: self.texts + self.moments], args[self.texts + self.moments :]
         alias = router.db_for_read(self.model)
         key = (alias, *constants) if constants else alias
         if key not in self.compiled:
@@ -39,9 +44,11 @@ class Prepared:
             self.compiled[key] = self.compile(alias, constants)
         compiled = self.compiled[key]
         if compiled is None:
-            return list(self.queryset(param, texts + constants))
+            return list(self.queryset(param, given + constants))
         sql, params, at, compiler, converters, parts = compiled
-        params, bound = list(params), (param.pk, *texts)
+        adapt = connections[alias].ops.adapt_datetimefield_value
+        texts, moments = given[: self.texts], given[self.texts :]
+        params, bound = list(params), (param.pk, *texts, *map(adapt, moments))
         for i, which in at:
             params[i] = bound[which]
         with connections[alias].cursor() as cursor:
@@ -69,10 +76,13 @@ class Prepared:
         return queryset.select_related(*self.related) if self.related else queryset
 
     def compile(self, alias, constants=()):
-        probes = (PROBE_PK, *(PROBE_TEXT.format(n) for n in range(self.texts)))
-        queryset = self.queryset(self.probe(PROBE_PK), probes[1:] + constants)
+        texts = tuple(PROBE_TEXT.format(n) for n in range(self.texts))
+        moments = tuple(PROBE_MOMENT + datetime.timedelta(microseconds=n) for n in range(self.moments))
+        queryset = self.queryset(self.probe(PROBE_PK), texts + moments + constants)
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
+        # A moment is among the parameters as the database takes it (SQLite: text in UTC).
+        probes = (PROBE_PK, *texts, *map(connections[alias].ops.adapt_datetimefield_value, moments))
         # Each probe among the parameters (as often as the query names it); the others are the query's constants
         # (e.g. EXISTS' `SELECT 1`, the school year).
         at = [(i, probes.index(value)) for i, value in enumerate(params) if value in probes]

@@ -3,10 +3,12 @@ under a digest of everything it is drawn from: every field the page shows of eac
 chosen school year, the child's name, the language, the level colours and the code and translations that draw it.
 A changed, added or removed result (an import, a correction) or a renamed test is another key, so nothing is ever
 forgotten by hand and a stale piece can never be shown; a piece nobody asks for again falls out of the cache.
-The test-week gate (results/visibility.py) runs before this on every request: a closed tab never comes here."""
+The test-week gate (results/visibility.py) is in the query for the rows the key is made of: a closed tab never comes
+here."""
 
 import functools
 import hashlib
+import re
 from operator import attrgetter
 from pathlib import Path
 
@@ -25,6 +27,9 @@ from ouderportaal.results.visibility import SHOWN, open_results_loaded
 
 TEMPLATE = "results/report.html"
 TIMEOUT = 7 * 24 * 3600
+# The template's indentation: a tenth of the piece, read from the cache and sent on every view. A line break stays
+# where it was, so words between tags keep their space (the piece has no <pre> or <textarea>).
+INDENTATION = re.compile(r"\n\s+")
 
 
 @functools.cache
@@ -64,6 +69,7 @@ def report_html(request, pupil, shown, year):
         if until is not None:  # closed between the two reads: draw nothing
             return ""
         html = engines["jinja2"].get_template(TEMPLATE).render(_context(pupil, everything, year), request)
+        html = INDENTATION.sub("\n", html)
         cache.set(cache_key(pupil, [shown_row(r) for r in everything], year), html, TIMEOUT)
     # Our own template's output, autoescaped when it was drawn.
     return mark_safe(html)  # noqa: S308

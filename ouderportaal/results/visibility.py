@@ -1,13 +1,15 @@
 """The one gate for a parent's view of results: closed during test weeks, method tests never shown."""
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from ouderportaal.core.prepared import Prepared
 from ouderportaal.results.models import ResultsClosure, TestResult
 from ouderportaal.school.models import Pupil, School
 
-# The gate's query on every results page, its SQL built once per process (core/prepared.py): the school's closures
-# that end last. Every closure that ends after now is among them, unless all of them do: then the full query answers.
+# When the tab opens again: the school's closures that end last, asked when a results query found nothing (which a
+# running test week makes it do), its SQL built once per process (core/prepared.py). Every closure that ends after
+# now is among them, unless all of them do: then the full query answers.
 LATEST = 10
 _latest_closures = Prepared(
     ResultsClosure,
@@ -36,26 +38,31 @@ def reopens_at(closures, now):
     return until
 
 
-def _visible(pupil):
-    """Only nationally normed tests count, never the method tests."""
-    return TestResult.objects.filter(pupil=pupil, assessment__nationally_normed=True)
-
-
-def _gate(pupil, now, read, nothing):
-    """(closed_until, nothing) while the school's test weeks run, else (None, read(pupil)): the results read only
-    when open."""
-    until = closed_until(pupil.school_id, now)
-    return (until, nothing) if until is not None else (None, read(pupil))
+def _visible(pupil, now):
+    """Only nationally normed tests count, never the method tests; and none while a test week of the school runs at
+    `now`: the gate is part of every query for results."""
+    running = ResultsClosure.objects.active(now).filter(school=OuterRef("pupil__school"))
+    return TestResult.objects.filter(pupil=pupil, assessment__nationally_normed=True).exclude(Exists(running))
 
 
 def open_results_for(pupil, now=None):
     """The one gate for a parent's view of results: (closed_until, results). While closed the results are
     empty; otherwise only nationally normed tests count, never the method tests."""
-    return _gate(pupil, now, _visible, TestResult.objects.none())
+    now = now or timezone.now()
+    until = closed_until(pupil.school_id, now)
+    return until, (_visible(pupil, now) if until is None else TestResult.objects.none())
 
 
-def _oldest_first(pupil):
-    return _visible(pupil).order_by("taken_on", "moment", "pk")
+def _gated(read, pupil, now):
+    """(None, rows) while the results are open; (the moment they open again, []) while a test week runs. The rows'
+    query holds the gate itself, so the school's closures are read only when it returns none."""
+    now = now or timezone.now()
+    rows = read(pupil, now)
+    return (None, rows) if rows else (closed_until(pupil.school_id, now), [])
+
+
+def _oldest_first(pupil, now):
+    return _visible(pupil, now).order_by("taken_on", "moment", "pk")
 
 
 # The Toetsen tab's queries: the same rule, their SQL built once per process (core/prepared.py).
@@ -64,6 +71,7 @@ _all_visible = Prepared(
     _oldest_first,
     related=("assessment", "school_year"),
     probe=lambda pk: Pupil(pk=pk),
+    moments=1,
 )
 
 
@@ -88,17 +96,18 @@ SHOWN = (
 START_YEAR = SHOWN.index("school_year__start_year")
 _shown = Prepared(
     TestResult,
-    lambda pupil: _oldest_first(pupil).values_list(*SHOWN),
+    lambda pupil, now: _oldest_first(pupil, now).values_list(*SHOWN),
     probe=lambda pk: Pupil(pk=pk),
+    moments=1,
 )
 
 
 def open_results_shown(pupil, now=None):
-    """open_results_for() as rows of the SHOWN fields, oldest first; while closed no query for results is made."""
-    return _gate(pupil, now, _shown, [])
+    """open_results_for() as rows of the SHOWN fields, oldest first."""
+    return _gated(_shown, pupil, now)
 
 
 def open_results_loaded(pupil, now=None):
     """open_results_for() with the results loaded: (closed_until, [every visible result, oldest first, with its
-    assessment and school year]); while closed no query for results is made."""
-    return _gate(pupil, now, _all_visible, [])
+    assessment and school year])."""
+    return _gated(_all_visible, pupil, now)
