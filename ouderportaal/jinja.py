@@ -78,6 +78,7 @@ def environment(**options):
         capfirst=defaultfilters.capfirst,
         linebreaksbr=defaultfilters.linebreaksbr,
         localize=l10n.localize,
+        label=l10n.label,
         level_button=level_tags.level_button,
         level_class=level_tags.level_class,
         shows_year_level=portal.shows_year_level,

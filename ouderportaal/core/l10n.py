@@ -1,8 +1,9 @@
-"""Numbers and calendar dates as Django writes them in the active language, each distinct value worked out once per
-process and language. The Toetsen tab writes the same few scores and test dates a hundred times a page, and Django's
-number_format and date filter cost several microseconds a call (docs/benchmarks.md). The answer depends only on the
-value, the format and the language (the formats and translations are fixed while the process runs; a changed
-setting, which only tests make, empties the memory)."""
+"""Numbers, dates and choice labels as Django writes them in the active language, each distinct value worked out
+once per process and language. The Toetsen tab writes the same few scores and test dates a hundred times a page, and
+Django's number_format and date filter cost several microseconds a call (docs/benchmarks.md). The answer depends only
+on the value, the format and the language (the formats and translations are fixed while the process runs; a changed
+setting, which only tests make, empties the memory). A choice's label (get_FOO_display(), which builds the field's
+choices anew on every call) likewise, once per model, field, value and language."""
 
 import datetime
 from decimal import Decimal
@@ -15,6 +16,7 @@ from django.utils.translation import get_language
 LIMIT = 10_000  # distinct values kept; a page meets a few dozen
 _numbers = {}
 _dates = {}
+_labels = {}
 
 
 def number(value, decimal_pos=None):
@@ -37,16 +39,28 @@ def localize(value):
 
 
 def date(value, fmt=None):
-    """Django's `date` filter for a calendar date; a moment (datetime) goes through the filter itself, since its
-    text also depends on the time zone."""
-    if value.__class__ is not datetime.date:
+    """Django's `date` filter for a calendar date or a moment (a datetime, in the time zone it carries: the key
+    holds that zone too, since an aware datetime compares by its instant)."""
+    if value.__class__ not in (datetime.date, datetime.datetime):
         return defaultfilters.date(value, fmt)
-    key = (value, fmt, get_language())
+    key = (value, getattr(value, "tzinfo", None), fmt, get_language())
     text = _dates.get(key)
     if text is None:
         if len(_dates) >= LIMIT:
             _dates.clear()
         text = _dates[key] = defaultfilters.date(value, fmt)
+    return text
+
+
+def label(instance, name):
+    """instance.get_<name>_display(): a field's choice label in the active language (the value when it is none)."""
+    value = getattr(instance, name)
+    key = (instance.__class__, name, value, get_language())
+    text = _labels.get(key)
+    if text is None:
+        if len(_labels) >= LIMIT:
+            _labels.clear()
+        text = _labels[key] = getattr(instance, f"get_{name}_display")()
     return text
 
 
@@ -70,6 +84,7 @@ def once_per_language(build):
 def _forget(**kwargs):
     _numbers.clear()
     _dates.clear()
+    _labels.clear()
     for answers in _per_language:
         answers.clear()
 

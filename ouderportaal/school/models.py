@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ouderportaal.core import l10n
 from ouderportaal.school import validators
 
 
@@ -379,7 +380,7 @@ class ContactDetail(models.Model):
     def display_label(self):
         """The label as the page shows it: translated when it is one of COMMON_CONTACT_LABELS, else the kind."""
         if not self.label:
-            return self.get_kind_display()
+            return l10n.label(self, "kind")
         return COMMON_CONTACT_LABELS.get(self.label.strip().casefold(), self.label)
 
 

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from ouderportaal.core import l10n
 from ouderportaal.core.audit import log_action
 from ouderportaal.core.prepared import Prepared
 from ouderportaal.core.reverse import cached_reverse
@@ -121,7 +122,7 @@ def family(request):
         view.relations = [
             {"relation": relation, "names": names_list(names)}
             for relation, names in shared(
-                guardian.visible_guardianships, lambda s: (s.relation, s.get_relation_display(), s.pupil.roepnaam)
+                guardian.visible_guardianships, lambda s: (s.relation, l10n.label(s, "relation"), s.pupil.roepnaam)
             )
         ]
     other_children = []
