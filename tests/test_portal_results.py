@@ -1,6 +1,7 @@
 """The Toetsen tab: nationally normed tests only, level letter with its colour, closed during test weeks."""
 
 import datetime
+import re
 
 import pytest
 from django.core.cache import cache
@@ -219,3 +220,15 @@ def test_opens_on_latest_year_with_results_when_this_year_has_none(parent_client
     html = results_page(parent_client, cast.child1)
     assert "Rekenen-Wiskunde LiB" in html
     assert f'value="{last_year}" selected' in html or f"Schooljaar {last_year}" in html
+
+
+def test_the_stylesheet_link_changes_with_the_colours(parent_client, cast, results, settings):
+    """The link's version is worked out once, and anew when the colours change: a browser never keeps old colours."""
+
+    def version():
+        return re.search(r'href="/niveaukleuren\.css\?v=(\w+)"', results_page(parent_client, cast.child1)).group(1)
+
+    before = version()
+    assert version() == before
+    settings.RESULT_LEVEL_COLOURS = {**settings.RESULT_LEVEL_COLOURS, "I": "#123456"}
+    assert version() != before

@@ -16,9 +16,14 @@ def level_class(level):
     return levels.level_class(level)
 
 
+_colours_version = []  # worked out once: every results page links the stylesheet with it
+
+
 @register.simple_tag
 def level_colours_version():
-    return levels.level_colours_version()
+    if not _colours_version:
+        _colours_version.append(levels.level_colours_version())
+    return _colours_version[0]
 
 
 @register.filter
@@ -57,6 +62,7 @@ def level_button(result):
 
 def _forget(**kwargs):
     _buttons.clear()
+    _colours_version.clear()
 
 
 setting_changed.connect(_forget, dispatch_uid="ouderportaal.results.level_buttons")
