@@ -1,7 +1,7 @@
 """Benchmark of the portal under gunicorn, as ratios against a trivial baseline measured in the same run.
 
-    .venv/bin/python bench/run.py [--requests 200] [--concurrency 4] [--workers 2] [--parents 50] [--seconds 60]
-                                  [--no-seed] [--parent user:password]
+    .venv/bin/python bench/run.py [--requests 200] [--blocks 8] [--concurrency 4] [--workers 2] [--parents 50]
+                                  [--seconds 60] [--no-seed] [--parent user:password]
 
 At board scale (`seed_demo --scale board`), one command for the whole table and the 50 parents:
 
@@ -13,7 +13,7 @@ other logins for the parents at once (bench/locustfile.py). CACHE_URL=redis://â€
 multi-node deployment does (cached_db sessions); without it they are read from the database.
 
 Seeds the demo data into a fresh SQLite file (or DATABASE_URL; --no-seed keeps what is there), starts gunicorn on
-loopback and measures, each beside /health/ (one database round trip, no template):
+loopback and measures, each beside /health/ (one database round trip, no template; the two take turns in blocks):
   - every page the demo parent can open, and the back-office lists the administration can open;
   - a burst of logins (and Argon2's cost of one password check on its own line);
   - --parents parents at once (locust, headless, bounded by --seconds) opening every tab with think time.
@@ -103,7 +103,9 @@ def anonymise(path, paths):
     return re.sub(r"/kind/([^/]+)/", lambda m: f"/kind/<{ids.index(m[1]) + 1}>/", path)
 
 
-def timed(client, path, n, concurrency):
+def run_block(client, path, n, concurrency):
+    """(each request's seconds, wall seconds) of n GET requests, `concurrency` at once."""
+
     def one(_):
         status, _, elapsed, _ = client.request("GET", path)
         assert status == 200, f"{path}: {status}"
@@ -111,8 +113,12 @@ def timed(client, path, n, concurrency):
 
     with ThreadPoolExecutor(concurrency) as pool:
         start = time.perf_counter()
-        times = sorted(pool.map(one, range(n)))
-        wall = time.perf_counter() - start
+        times = list(pool.map(one, range(n)))
+        return times, time.perf_counter() - start
+
+
+def timed(client, path, n, concurrency):
+    times, wall = run_block(client, path, n, concurrency)
     return {"rps": n / wall, **percentiles(times)}
 
 
@@ -148,13 +154,22 @@ def staff_pages(client):
 
 
 def measure_pages(client, paths, args):
+    """Each page beside its own baseline: the page and /health/ take turns in --blocks blocks of equal size, so that
+    the machine's drift (it is shared) meets both alike; each rate is its requests over its summed wall time. The
+    baseline is asked as a load balancer asks it: without a session cookie (with one, the idle-timeout middleware
+    would load the session and the user first)."""
     rows = []
+    health = Client(client.port)
+    n = max(1, args.requests // args.blocks)
     for path in paths:
-        result = timed(client, path, args.requests, args.concurrency)
-        # Re-measure the baseline beside each page: the machine's load drifts. As a load balancer asks it: without
-        # a session cookie (with one, the idle-timeout middleware would load the session and the user first).
-        base = timed(Client(client.port), "/health/", args.requests // 2, args.concurrency)
-        rows.append({"path": path, **result, "ratio": result["rps"] / base["rps"], "health_rps": base["rps"]})
+        page_times, page_wall, base_wall = [], 0.0, 0.0
+        for _ in range(args.blocks):
+            times, wall = run_block(client, path, n, args.concurrency)
+            page_times, page_wall = page_times + times, page_wall + wall
+            base_wall += run_block(health, "/health/", n, args.concurrency)[1]
+        rps, health_rps = len(page_times) / page_wall, len(page_times) / base_wall
+        rows.append({"path": path, "rps": rps, **percentiles(page_times), "ratio": rps / health_rps,
+                     "health_rps": health_rps})  # fmt: skip
     return rows
 
 
@@ -232,6 +247,7 @@ def parents_at_once(port, users, seconds, out):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--blocks", type=int, default=8, help="turns of each page and /health/ (see measure_pages)")
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--parents", type=int, default=50, help="parents at once (locust); 0 skips")
@@ -282,6 +298,7 @@ def main():
         baseline = timed(parent, "/health/", args.requests, args.concurrency)
         report = {
             "requests": args.requests,
+            "blocks": args.blocks,
             "concurrency": args.concurrency,
             "workers": args.workers,
             "database": env["DATABASE_URL"].split(":", 1)[0],
@@ -306,7 +323,7 @@ def print_markdown(report):
     base = report["baseline_health"]
     print(f"Database {report['database']}, sessions in {report.get('sessions', 'database')}, "
           f"gunicorn {report['workers']} workers, {report['concurrency']} at once, "
-          f"{report['requests']} requests a page.")  # fmt: skip
+          f"{report['requests']} requests a page in {report.get('blocks', 1)} turns with /health/.")  # fmt: skip
     print(f"/health/: {base['rps']:.0f} req/s, p50 {base['median_ms']:.1f} ms.\n")
     print("| page | req/s | Ã— /health/ req/s | p50 ms | p95 ms | p99 ms |")
     print("|---|---:|---:|---:|---:|---:|")
