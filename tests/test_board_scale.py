@@ -11,13 +11,14 @@ from collections import Counter
 
 import pytest
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ouderportaal.absences.models import Absence
 from ouderportaal.accounts.models import User
+from ouderportaal.changes.models import ChangeField, ChangeRequest, Section
 from ouderportaal.core.pages import PARENT, STAFF
 from ouderportaal.demo.board import BOARD_SUBJECTS, SCALES, Scale, add_board_scale, brins, generate, username_for
 from ouderportaal.results.models import TestResult
@@ -66,6 +67,9 @@ def build(scale):
     logins = add_board_scale(board, scale, today=today, start_year=SchoolYear.start_year_for(today))
     assert logins == scale.schools * scale.pupils_per_school * 3 // 2
     assert Enrolment.objects.filter(pupil__school__board=board).values("school_year").distinct().count() == 3
+    # A history of proposals, about two per family, mostly applied, a few still waiting.
+    history = Counter(ChangeRequest.objects.filter(school__board=board).values_list("status", flat=True))
+    assert history.total() >= logins and history["applied"] > history["pending"] > 0, history
     # The last family of two children: its children are in group 8, with the longest history.
     guardian = (
         Guardian.objects.filter(board=board)
@@ -76,10 +80,31 @@ def build(scale):
     )
     child = Pupil.objects.filter(guardianships__guardian=guardian).order_by("-pk").first()
     assert TestResult.objects.filter(pupil=child).count() > 20 and Absence.objects.filter(pupil=child).exists()
+    parent = User.objects.get(username=username_for(guardian.source_key))
+    same_history(guardian, child)
     staff = f.make_user(two_factor=True)  # the back-office asks for the second step
     for school in board.schools.all():
         StaffRole.objects.create(user=staff, school=school, role=StaffRole.Role.ADMINISTRATION)
-    return staff, User.objects.get(username=username_for(guardian.source_key)), child
+    return staff, parent, child
+
+
+def same_history(guardian, child):
+    """The board's history of proposals stays (every page's pending-changes query meets it), but the measured
+    family's own is made the same on both boards: one decided proposal for the child's Personalia and Medisch tabs
+    and for the family's address, so that both measure the proposals' lists too."""
+    ChangeRequest.objects.filter(
+        Q(pupil__guardianships__guardian=guardian) | Q(household=guardian.household_id) | Q(guardian=guardian)
+    ).delete()
+    for section, key, owner in [
+        (Section.PERSONAL, "roepnaam", {"pupil": child}),
+        (Section.MEDICAL, "allergies", {"pupil": child}),
+        (Section.HOUSEHOLD, "phone", {"household_id": guardian.household_id}),
+    ]:
+        request = ChangeRequest.objects.create(
+            school=child.school, section=section, guardian=guardian, proposed_by=guardian.user,
+            status=ChangeRequest.Status.APPLIED, decided_at=timezone.now(), **owner,
+        )  # fmt: skip
+        ChangeField.objects.create(change_request=request, key=key, old_value="", new_value="nieuw", status="applied")
 
 
 def count(user, route, child):

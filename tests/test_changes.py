@@ -4,6 +4,7 @@ staff apply → record changed and audited → parent mailed through a real SMTP
 import re
 
 import pytest
+from django.db import connection, transaction
 
 from ouderportaal.changes.models import ChangeField, ChangeRequest
 from ouderportaal.core.models import AuditLogEntry, OutgoingMail
@@ -508,3 +509,20 @@ def test_the_same_number_written_differently_is_no_change(client, family):
     )
     assert "U hebt niets gewijzigd" in response.content.decode()
     assert not ChangeRequest.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's query plan")
+def test_the_badge_query_reads_indexes_not_every_proposal(cast):
+    """Every parent page asks for the pending proposals: each branch must be an index read, whatever the number of
+    proposals on the board (with `IN (subquery)` PostgreSQL could only scan them all)."""
+    from ouderportaal.changes.page_hooks import CHILD_BADGE_SECTIONS, FAMILY_REQUESTS_SQL
+
+    sql = FAMILY_REQUESTS_SQL.format(children=" OR (section IN (%s, %s, %s, %s) AND pupil_id IN (%s, %s))")
+    params = ["withdrawn", "contacts", cast.parent.pk, "household", cast.parent.pk, *CHILD_BADGE_SECTIONS]
+    params += [cast.child1.pk, cast.child2.pk]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a small table would be scanned anyway: ask what it can do
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Seq Scan on changes_changerequest" not in plan, plan
+    assert plan.count("Index Scan on changes_changerequest") == 3, plan

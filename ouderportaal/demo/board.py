@@ -3,8 +3,9 @@
 `generate()` writes per school the EDEX file of each school year, a families CSV, a results CSV and an absences CSV
 (plain generated names, no Faker: 10,000 pupils in seconds). `seed_demo --scale board` builds the ordinary demo
 (two schools, the demo logins) and then `add_board_scale()` adds schools until the board holds the scale's numbers,
-imports their files with `import_file` and gives every guardian a login, all sharing ONE password hash (one Argon2
-run instead of 15,000). bench/imports.py uses the same generator with its defaults (one year, five absences).
+imports their files with `import_file`, gives every guardian a login, all sharing ONE password hash (one Argon2
+run instead of 15,000), and their families a history of proposed changes (changes/demo.py). bench/imports.py uses the
+same generator with its defaults (one year, five absences).
 """
 
 import datetime
@@ -17,6 +18,7 @@ from django.contrib.auth.hashers import make_password
 from stdnum.nl import bsn
 
 from ouderportaal.accounts.models import User
+from ouderportaal.changes.demo import add_change_history
 from ouderportaal.imports.models import ImportRun
 from ouderportaal.imports.services import import_file
 from ouderportaal.school.models import Guardian, School
@@ -236,7 +238,11 @@ def add_board_scale(board, scale, *, today, start_year, seed=14):
                 run = import_file(source=source, fileobj=fileobj, file_name=path.name, school=schools[brin])
             if run.status != ImportRun.Status.APPLIED:
                 raise RuntimeError(f"{path.name}: {run.status} {run.message} {run.errors[:3]}")
-    return add_logins(Guardian.objects.filter(board=board, user__isnull=True, source_key__regex=r"^V\d{6}$"))
+    guardians = Guardian.objects.filter(board=board, source_key__regex=r"^V\d{6}$")
+    logins = add_logins(guardians.filter(user__isnull=True))
+    administration = User.objects.filter(staff_roles__school__board=board).order_by("pk").first()
+    add_change_history(guardians, rng=rng, today=today, decided_by=administration)
+    return logins
 
 
 def add_logins(guardians, password=PASSWORD):
