@@ -526,3 +526,16 @@ def test_the_badge_query_reads_indexes_not_every_proposal(cast):
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Seq Scan on changes_changerequest" not in plan, plan
     assert plan.count("Index Scan on changes_changerequest") == 3, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's query plan")
+def test_the_family_pages_proposals_are_read_through_indexes(cast):
+    from ouderportaal.changes.page_hooks import _family_filter
+    from ouderportaal.school.privacy import viewer_guardian
+
+    guardian = viewer_guardian(cast.parent)
+    queryset = ChangeRequest.objects.filter(_family_filter([cast.child1, cast.child2], guardian))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset.explain()
+    assert "Seq Scan on changes_changerequest" not in plan, plan
