@@ -1,10 +1,12 @@
 """Parents pass on changes, the administration applies them: every section end to end (propose → pending shown →
 staff apply → record changed and audited → parent mailed through a real SMTP server), and who may propose what."""
 
+import datetime
 import re
 
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 
 from ouderportaal.changes.models import ChangeField, ChangeRequest
 from ouderportaal.core.models import AuditLogEntry, OutgoingMail
@@ -518,7 +520,8 @@ def test_the_badge_query_reads_indexes_not_every_proposal(cast):
     from ouderportaal.changes.page_hooks import CHILD_BADGE_SECTIONS, FAMILY_REQUESTS_SQL
 
     sql = FAMILY_REQUESTS_SQL.format(children=" OR (section IN (%s, %s, %s, %s) AND pupil_id IN (%s, %s))")
-    params = ["withdrawn", "contacts", cast.parent.pk, "household", cast.parent.pk, *CHILD_BADGE_SECTIONS]
+    params = ["pending", timezone.now(), "withdrawn", "contacts", cast.parent.pk, "household", cast.parent.pk]
+    params += CHILD_BADGE_SECTIONS
     params += [cast.child1.pk, cast.child2.pk]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # a small table would be scanned anyway: ask what it can do
@@ -539,3 +542,33 @@ def test_the_family_pages_proposals_are_read_through_indexes(cast):
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = queryset.explain()
     assert "Seq Scan on changes_changerequest" not in plan, plan
+
+
+def test_pages_show_pending_and_recently_decided_proposals_and_the_badge_query_agrees(client, family):
+    """ChangeRequest.objects.shown_to_parents() and the badge query's SQL (changes/page_hooks.py) write one rule:
+    pending, or decided in the last 90 days and not withdrawn."""
+    from django.test import RequestFactory
+
+    from ouderportaal.changes.page_hooks import _family_requests
+
+    cast, now = family, timezone.now()
+    made = {}
+    for name, status, days_ago, section, owner in [
+        ("pending", "pending", None, "medical", {"pupil": cast.child1}),
+        ("recent", "applied", 89, "personal", {"pupil": cast.child1}),
+        ("old", "applied", 91, "personal", {"pupil": cast.child2}),
+        ("withdrawn", "withdrawn", 1, "medical", {"pupil": cast.child2}),
+        ("old_household", "rejected", 200, "household", {"household": cast.guardian.household}),
+        ("gp", "rejected", 10, "gp", {"pupil": cast.child2}),
+    ]:
+        made[name] = ChangeRequest.objects.create(
+            school=cast.school, section=section, guardian=cast.guardian, proposed_by=cast.parent, status=status,
+            decided_at=None if days_ago is None else now - datetime.timedelta(days=days_ago), **owner,
+        )  # fmt: skip
+    shown = set(ChangeRequest.objects.shown_to_parents().values_list("pk", flat=True))
+    assert shown == {made["pending"].pk, made["recent"].pk, made["gp"].pk}
+    request = RequestFactory().get("/")
+    request.user = cast.parent
+    badge = _family_requests(request)
+    assert badge["shown"] == {("medical", cast.child1.pk), ("personal", cast.child1.pk), "family"}
+    assert badge["pending"] == {("medical", cast.child1.pk): 1}

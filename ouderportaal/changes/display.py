@@ -1,7 +1,6 @@
 """Proposals as a parent sees them: old → new per field, hiding what that parent may not see."""
 
 from ouderportaal.changes import sections
-from ouderportaal.changes.models import ChangeRequest
 
 
 def proposal_rows(change_request, *, address_visible=True):
@@ -25,9 +24,10 @@ def proposal_rows(change_request, *, address_visible=True):
 
 
 def visible_requests(queryset):
-    """The 20 newest proposals, pending or decided (withdrawn ones disappear)."""
+    """The 20 newest proposals a parent page shows: pending, or decided in the last 90 days (withdrawn ones
+    disappear)."""
     return (
-        queryset.exclude(status=ChangeRequest.Status.WITHDRAWN)
+        queryset.shown_to_parents()
         .select_related("proposed_by", "pupil", "guardian")
         .prefetch_related("fields")
         .order_by("-created_at")[:20]

@@ -4,8 +4,11 @@ Nothing in the record changes until staff apply a field. Each ChangeField keeps 
 of proposing, so a field changed meanwhile shows up as a conflict.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ouderportaal.school.models import Guardian, Household, Pupil, School, new_public_id
@@ -25,9 +28,27 @@ CHILD_SECTIONS = {Section.PERSONAL, Section.MEDICAL, Section.GP, Section.EMERGEN
 FAMILY_SECTIONS = {Section.HOUSEHOLD, Section.CONTACTS}
 
 
+# How long a parent page still shows a decided proposal: long enough to read the outcome; older ones are history
+# (the administration keeps them all).
+SHOWN_AFTER_DECISION = datetime.timedelta(days=90)
+
+
+def shown_since(now=None):
+    """The moment since which decided proposals are shown to parents."""
+    return (now or timezone.now()) - SHOWN_AFTER_DECISION
+
+
 class ChangeRequestQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=ChangeRequest.Status.PENDING)
+
+    def shown_to_parents(self, now=None):
+        """What the parent pages show of proposals: the pending ones and those decided in the last 90 days; a
+        withdrawn one never. (changes/page_hooks.py writes the same rule in the SQL of its badge query.)"""
+        return self.filter(
+            models.Q(status=ChangeRequest.Status.PENDING)
+            | models.Q(decided_at__gte=shown_since(now)) & ~models.Q(status=ChangeRequest.Status.WITHDRAWN)
+        )
 
     def decided(self):
         return self.exclude(status__in=[ChangeRequest.Status.PENDING, ChangeRequest.Status.WITHDRAWN])

@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.models import Q
 
 from ouderportaal.changes.display import proposal_rows, visible_requests
-from ouderportaal.changes.models import ChangeRequest, Section
+from ouderportaal.changes.models import ChangeRequest, Section, shown_since
 from ouderportaal.school.access import guardian_children
 from ouderportaal.school.privacy import viewer_guardian
 
@@ -50,13 +50,15 @@ def proposals_for(request, pupil=None, section=None, address_visible=True):
 
 # The one query a parent page spends on proposals, as plain SQL: it runs on every parent page, and building it with
 # the ORM cost more than the database's answer (docs/benchmarks.md). The children come from the one authorisation
-# path (school.access). It reads the status of every proposal the user may see (withdrawn ones are never shown):
-# the pending ones make the badges, and a section without any proposal skips the list's own queries.
+# path (school.access). It reads the status of every proposal the user may see that a page shows (the rule of
+# ChangeRequest.objects.shown_to_parents(), tests/test_changes.py holds the two together): the pending ones make the
+# badges, and a section without any proposal skips the list's own queries.
 # Each branch names one indexed column with a single value (a user has at most one guardian record): PostgreSQL reads
 # the three indexes, where `IN (subquery)` made it scan every proposal of the board on every page (8.5 ms with 30,000
 # proposals, 0.08 ms this way: docs/benchmarks.md).
 FAMILY_REQUESTS_SQL = (
-    "SELECT section, pupil_id, status FROM changes_changerequest WHERE status <> %s AND ("
+    "SELECT section, pupil_id, status FROM changes_changerequest"
+    " WHERE (status = %s OR (decided_at >= %s AND status <> %s)) AND ("
     "(section = %s AND guardian_id = (SELECT id FROM school_guardian WHERE user_id = %s))"
     " OR (section = %s AND household_id = (SELECT household_id FROM school_guardian WHERE user_id = %s))"
     "{children})"
@@ -74,7 +76,10 @@ def _family_requests(request):
     pending, shown = {}, set()
     if user.is_authenticated:
         child_ids = [child.pk for child in guardian_children(request)]
-        params = [ChangeRequest.Status.WITHDRAWN, Section.CONTACTS, user.pk, Section.HOUSEHOLD, user.pk]
+        # ChangeRequest.objects.shown_to_parents(): pending, or decided in the last 90 days and not withdrawn.
+        since = connection.ops.adapt_datetimefield_value(shown_since())
+        params = [ChangeRequest.Status.PENDING, since, ChangeRequest.Status.WITHDRAWN]
+        params += [Section.CONTACTS, user.pk, Section.HOUSEHOLD, user.pk]
         children = ""
         if child_ids:
             children = " OR (section IN ({}) AND pupil_id IN ({}))".format(
