@@ -56,7 +56,7 @@ def languages():
 def environment(**options):
     options.pop("autoescape", None)  # always on, whatever the settings say
     env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], **options)
-    env.install_gettext_callables(translation.gettext, translation.ngettext)
+    env.install_gettext_callables(l10n.gettext, translation.ngettext)
     env.globals.update(
         url=cached_reverse,
         static=static,

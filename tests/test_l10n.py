@@ -50,3 +50,11 @@ def test_a_choice_label_follows_the_language_and_the_value():
         assert l10n.label(ship, "relation") == "vader"
     ship.relation = "onbekend"  # not a choice: the value itself, as Django shows it
     assert l10n.label(ship, "relation") == "onbekend"
+
+
+def test_a_templates_text_follows_the_language():
+    for language in ("nl", "en"):
+        with translation.override(language):
+            assert l10n.gettext("Uitloggen") == translation.gettext("Uitloggen")
+    with translation.override("en"):
+        assert l10n.gettext("Uitloggen") != "Uitloggen"

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.core.signals import setting_changed
 from django.template import defaultfilters
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.translation import get_language
 
 LIMIT = 10_000  # distinct values kept; a page meets a few dozen
@@ -64,6 +64,21 @@ def label(instance, name):
     return text
 
 
+_texts = {}
+
+
+def gettext(message):
+    """Django's gettext for the parent pages' Jinja2 `_()`: a literal's translation, worked out once per language
+    (a page asks a dozen; Django's goes through the active translation's catalogues each time)."""
+    key = (message, get_language())
+    text = _texts.get(key)
+    if text is None:
+        if len(_texts) >= LIMIT:
+            _texts.clear()
+        text = _texts[key] = translation.gettext(message)
+    return text
+
+
 _per_language = []
 
 
@@ -85,6 +100,7 @@ def _forget(**kwargs):
     _numbers.clear()
     _dates.clear()
     _labels.clear()
+    _texts.clear()
     for answers in _per_language:
         answers.clear()
 
