@@ -188,3 +188,42 @@ def test_deferred_fields_are_left_to_load_on_first_use(django_assert_num_queries
     assert fast[0].get_deferred_fields() == {"birth_place", "bsn"}
     with django_assert_num_queries(1):
         assert fast[0].birth_place == "Utrecht" and fast[0].pk == pupil.pk
+
+
+def test_the_family_pages_read_the_children_with_the_guardianships(django_assert_num_queries):
+    """Gezin and Account ask for the guardianships first: the children come in the same query, the same children in
+    the same order as guardian_children() reads them, every guardianship pointing at the one instance of its child."""
+    from django.test import RequestFactory
+
+    from ouderportaal.school.models import Guardianship
+
+    board = f.make_board()
+    school = f.make_school(board)
+    home = f.make_household(board)
+    zoe, adam, hidden, elsewhere = (
+        f.make_pupil(school, roepnaam=name, surname="Visser") for name in ("Zoë", "Adam", "Kim", "Bo")
+    )
+    user = f.make_user()
+    guardian = f.make_guardian(board, [zoe, adam], user=user, household=home)
+    Guardianship.objects.create(guardian=guardian, pupil=hidden, relation="vader", may_view=False)
+    f.make_guardian(board, [zoe, adam, elsewhere])  # the co-parent, with a child of their own
+
+    def request():
+        r = RequestFactory().get("/")
+        r.user = user
+        return r
+
+    for related in ((), ("general_practitioner",)):
+        together = request()
+        with django_assert_num_queries(1):
+            ships = access.family_guardianships(together, *related)
+            children = access.guardian_children(together)
+        apart = request()
+        expected = access.guardian_children(apart, *related)
+        assert [c.pk for c in children] == [c.pk for c in expected] == [adam.pk, zoe.pk]
+        assert [fields(c) for c in children] == [fields(c) for c in expected]
+        assert [s.pk for s in ships] == [s.pk for s in access.family_guardianships(apart)]
+        assert {s.pupil_id for s in ships} == {adam.pk, zoe.pk}  # not the hidden child, not the co-parent's own
+        assert all(s.pupil is next(c for c in children if c.pk == s.pupil_id) for s in ships)
+        assert all(compiled is not None for compiled in access._guardianships_with_children[
+            tuple(f"pupil__{name}" for name in ("school", "household", *related))].compiled.values())  # fmt: skip
