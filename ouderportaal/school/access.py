@@ -43,43 +43,24 @@ def guardian_children(request, *related):
     return request._guardian_children
 
 
-def _family_order(user):
+_guardianships = Prepared(
+    Guardianship,
     # Per guardian (in the guardians' order), then in the children's order: "moeder van Daan en Lotte".
-    return Guardianship.objects.filter(pupil__in=visible_pupils(user)).order_by(
+    lambda user: Guardianship.objects.filter(pupil__in=visible_pupils(user)).order_by(
         "guardian__surname", "guardian__first_name", "guardian_id", "pupil__surname", "pupil__roepnaam", "pk"
-    )
+    ),
+    related=("guardian", "guardian__household"),
+    probe=user_probe,
+)
 
 
-_guardianships = Prepared(Guardianship, _family_order, related=("guardian", "guardian__household"), probe=user_probe)
-_guardianships_with_children = {}
-
-
-def family_guardianships(request, *related):
+def family_guardianships(request):
     """Every guardianship of the guardian's own children — theirs and those of the children's other parents and
-    carers — each with its guardian and household and its pupil from guardian_children(): loaded once a request.
-    When the request has not loaded the children yet (the family and account pages ask this first), they come in
-    the same query (`related`: as for guardian_children()): the viewer's own guardianships name every child, in the
-    children's order."""
+    carers — each with its guardian and household and its pupil from guardian_children(): loaded once a request."""
     if not hasattr(request, "_family_guardianships"):
-        if hasattr(request, "_guardian_children") or not request.user.is_authenticated:
-            children = {child.pk: child for child in guardian_children(request)}
-            # A child added between the two queries waits for the next request.
-            ships = [ship for ship in (_guardianships(request.user) if children else []) if ship.pupil_id in children]
-        else:
-            related = tuple(f"pupil__{name}" for name in ("school", "household", *related))
-            if related not in _guardianships_with_children:
-                _guardianships_with_children[related] = Prepared(
-                    Guardianship,
-                    _family_order,
-                    related=("guardian", "guardian__household", "pupil", *related),
-                    probe=user_probe,
-                )
-            ships = _guardianships_with_children[related](request.user)
-            children = {}
-            for ship in ships:
-                if ship.guardian.user_id == request.user.pk and ship.may_view:
-                    children.setdefault(ship.pupil_id, ship.pupil)
-            request._guardian_children = list(children.values())
+        children = {child.pk: child for child in guardian_children(request)}
+        # A child added between the two queries waits for the next request.
+        ships = [ship for ship in (_guardianships(request.user) if children else []) if ship.pupil_id in children]
         for ship in ships:
             ship.pupil = children[ship.pupil_id]
         request._family_guardianships = ships

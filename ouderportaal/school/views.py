@@ -91,12 +91,11 @@ def group(request, pupil):
 @parent_page
 @require_safe
 def family(request):
-    # The children and every guardian of theirs with their guardianships in one query, then the contact details and
-    # the emergency numbers, each built once per process (school.access); none when there are no children.
-    ships = family_guardianships(request, "general_practitioner")
-    pupils = guardian_children(request)
+    pupils = guardian_children(request, "general_practitioner")
+    # Every guardian of the children with their guardianships, in three queries with the emergency numbers, each
+    # built once per process (school.access); none when there are no children.
     guardians = {}
-    for ship in ships:
+    for ship in family_guardianships(request):
         guardian = guardians.setdefault(ship.guardian_id, ship.guardian)
         if guardian is ship.guardian:
             guardian.visible_guardianships = []
