@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "ouderportaal.core.middleware.plain_user",
     "ouderportaal.twofactor.middleware.second_step_required",
     "django.contrib.messages.middleware.MessageMiddleware",
     "ouderportaal.accounts.sessions.idle_timeout",
