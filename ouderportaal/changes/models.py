@@ -47,7 +47,7 @@ class ChangeRequestQuerySet(models.QuerySet):
         withdrawn one never. (changes/page_hooks.py writes the same rule in the SQL of its badge query.)"""
         return self.filter(
             models.Q(status=ChangeRequest.Status.PENDING)
-            | models.Q(decided_at__gte=shown_since(now)) & ~models.Q(status=ChangeRequest.Status.WITHDRAWN)
+            | (models.Q(decided_at__gte=shown_since(now)) & ~models.Q(status=ChangeRequest.Status.WITHDRAWN))
         )
 
     def decided(self):

@@ -14,21 +14,24 @@ from django.utils import formats, translation
 from django.utils.translation import get_language
 
 LIMIT = 10_000  # distinct values kept; a page meets a few dozen
-_numbers = {}
-_dates = {}
-_labels = {}
+_numbers, _dates, _labels, _texts = {}, {}, {}, {}
+
+
+def _remembered(memory, key, work):
+    """memory[key], worked out by work() the first time."""
+    text = memory.get(key)
+    if text is None:
+        if len(memory) >= LIMIT:
+            memory.clear()
+        text = memory[key] = work()
+    return text
 
 
 def number(value, decimal_pos=None):
     """formats.number_format(value, decimal_pos, use_l10n=True): 12.5 → '12,5' in Dutch."""
     # str() tells 1.0 from 1 and Decimal('12.0') from Decimal('12'), which compare equal but are written apart.
     key = (value.__class__, str(value), decimal_pos, get_language())
-    text = _numbers.get(key)
-    if text is None:
-        if len(_numbers) >= LIMIT:
-            _numbers.clear()
-        text = _numbers[key] = formats.number_format(value, decimal_pos=decimal_pos, use_l10n=True)
-    return text
+    return _remembered(_numbers, key, lambda: formats.number_format(value, decimal_pos=decimal_pos, use_l10n=True))
 
 
 def localize(value):
@@ -44,39 +47,19 @@ def date(value, fmt=None):
     if value.__class__ not in (datetime.date, datetime.datetime):
         return defaultfilters.date(value, fmt)
     key = (value, getattr(value, "tzinfo", None), fmt, get_language())
-    text = _dates.get(key)
-    if text is None:
-        if len(_dates) >= LIMIT:
-            _dates.clear()
-        text = _dates[key] = defaultfilters.date(value, fmt)
-    return text
+    return _remembered(_dates, key, lambda: defaultfilters.date(value, fmt))
 
 
 def label(instance, name):
     """instance.get_<name>_display(): a field's choice label in the active language (the value when it is none)."""
-    value = getattr(instance, name)
-    key = (instance.__class__, name, value, get_language())
-    text = _labels.get(key)
-    if text is None:
-        if len(_labels) >= LIMIT:
-            _labels.clear()
-        text = _labels[key] = getattr(instance, f"get_{name}_display")()
-    return text
-
-
-_texts = {}
+    key = (instance.__class__, name, getattr(instance, name), get_language())
+    return _remembered(_labels, key, getattr(instance, f"get_{name}_display"))
 
 
 def gettext(message):
     """Django's gettext for the parent pages' Jinja2 `_()`: a literal's translation, worked out once per language
     (a page asks a dozen; Django's goes through the active translation's catalogues each time)."""
-    key = (message, get_language())
-    text = _texts.get(key)
-    if text is None:
-        if len(_texts) >= LIMIT:
-            _texts.clear()
-        text = _texts[key] = translation.gettext(message)
-    return text
+    return _remembered(_texts, (message, get_language()), lambda: translation.gettext(message))
 
 
 _per_language = []
