@@ -29,8 +29,14 @@ def _number(value):
     return number(value, decimal_pos=1 if value != int(value) else 0)
 
 
-def _text(cls, x, y, content, anchor="middle"):
-    return f'<text class="{cls}" x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}">{escape(str(content))}</text>'
+def _at(value):
+    """A coordinate to a tenth, without a trailing ".0": ten charts a page add up to kilobytes."""
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def _text(cls, x, y, content):
+    # Centred on x, the y-axis labels right-aligned: text-anchor comes from results.css, not from every element.
+    return f'<text class="{cls}" x="{_at(x)}" y="{_at(y)}">{escape(str(content))}</text>'
 
 
 def growth_svg(series, *, chart_id, title):
@@ -62,11 +68,11 @@ def growth_svg(series, *, chart_id, title):
     ]
     for tick in ticks:
         ty = y(tick)
-        parts.append(f'<line class="grid" x1="{LEFT}" y1="{ty:.1f}" x2="{WIDTH - RIGHT}" y2="{ty:.1f}"/>')
-        parts.append(_text("axis", LEFT - 6, ty + 4, _number(tick), anchor="end"))
+        parts.append(f'<line class="grid" x1="{LEFT}" y1="{_at(ty)}" x2="{WIDTH - RIGHT}" y2="{_at(ty)}"/>')
+        parts.append(_text("axis axis-y", LEFT - 6, ty + 4, _number(tick)))
     for run in series.runs:
         if len(run) > 1:
-            coords = " ".join(f"{x(p.result.taken_on.toordinal()):.1f},{y(float(p.score)):.1f}" for p in run)
+            coords = " ".join(f"{_at(x(p.result.taken_on.toordinal()))},{_at(y(float(p.score)))}" for p in run)
             parts.append(f'<polyline class="growth-line" points="{coords}"/>')
     previous_year = None
     for point, day in zip(points, days, strict=True):
@@ -75,7 +81,7 @@ def growth_svg(series, *, chart_id, title):
         level = result.level or ""
         label = f"{result.moment}: {_number(float(point.score))}" + (f", {level}" if level else "")
         parts.append(
-            f'<circle class="point {level_class(level)}" cx="{px:.1f}" cy="{py:.1f}" r="6"><title>{escape(label)}'
+            f'<circle class="point {level_class(level)}" cx="{_at(px)}" cy="{_at(py)}" r="6"><title>{escape(label)}'
             "</title></circle>"
         )
         if level:
