@@ -9,7 +9,10 @@ the text as in a Django template; plural texts live in Python (`ouderportaal/tex
 Project-level like settings and urls: it may import every app.
 """
 
+import functools
+
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.template import defaultfilters, engines
 from django.templatetags.static import static
 from django.utils import translation
@@ -42,6 +45,16 @@ def time(value, arg=None):
     return defaultfilters.time(template_localtime(value), arg) if value else ""
 
 
+@functools.cache
+def cached_static(path):
+    """A static file's address, worked out once per path: the manifest of hashed names does not change while the
+    process runs, and building the address (storage lookup, URL quoting) cost every page ~0.1 ms."""
+    return static(path)
+
+
+setting_changed.connect(lambda **kwargs: cached_static.cache_clear(), weak=False, dispatch_uid="ouderportaal.static")
+
+
 def django_include(name, request=None, **context):
     """A Django template inside a Jinja2 page: the form fields every form shares (templates/includes/form_fields.html)
     are written once, for both engines."""
@@ -59,7 +72,7 @@ def environment(**options):
     env.install_gettext_callables(l10n.gettext, translation.ngettext)
     env.globals.update(
         url=cached_reverse,
-        static=static,
+        static=cached_static,
         django_include=django_include,
         get_language=translation.get_language,
         languages=languages,
