@@ -9,10 +9,7 @@ the text as in a Django template; plural texts live in Python (`ouderportaal/tex
 Project-level like settings and urls: it may import every app.
 """
 
-import functools
-
 from django.conf import settings
-from django.core.signals import setting_changed
 from django.template import defaultfilters, engines
 from django.templatetags.static import static
 from django.utils import translation
@@ -45,14 +42,13 @@ def time(value, arg=None):
     return defaultfilters.time(template_localtime(value), arg) if value else ""
 
 
-@functools.cache
+_static = l10n.memory()
+
+
 def cached_static(path):
     """A static file's address, worked out once per path: the manifest of hashed names does not change while the
     process runs, and building the address (storage lookup, URL quoting) cost every page ~0.1 ms."""
-    return static(path)
-
-
-setting_changed.connect(lambda **kwargs: cached_static.cache_clear(), weak=False, dispatch_uid="ouderportaal.static")
+    return l10n.remembered(_static, path, lambda: static(path))
 
 
 def django_include(name, request=None, **context):

@@ -14,11 +14,18 @@ from django.utils import formats, translation
 from django.utils.translation import get_language
 
 LIMIT = 10_000  # distinct values kept; a page meets a few dozen
-_numbers, _dates, _labels, _texts = {}, {}, {}, {}
+_memories = []
 
 
-def _remembered(memory, key, work):
-    """memory[key], worked out by work() the first time."""
+def memory():
+    """A new memory for remembered(), emptied when a setting changes (only tests change them)."""
+    answers = {}
+    _memories.append(answers)
+    return answers
+
+
+def remembered(memory, key, work):
+    """memory[key], worked out by work() the first time; at most LIMIT answers are kept."""
     text = memory.get(key)
     if text is None:
         if len(memory) >= LIMIT:
@@ -27,11 +34,14 @@ def _remembered(memory, key, work):
     return text
 
 
+_numbers, _dates, _labels, _texts = memory(), memory(), memory(), memory()
+
+
 def number(value, decimal_pos=None):
     """formats.number_format(value, decimal_pos, use_l10n=True): 12.5 → '12,5' in Dutch."""
     # str() tells 1.0 from 1 and Decimal('12.0') from Decimal('12'), which compare equal but are written apart.
     key = (value.__class__, str(value), decimal_pos, get_language())
-    return _remembered(_numbers, key, lambda: formats.number_format(value, decimal_pos=decimal_pos, use_l10n=True))
+    return remembered(_numbers, key, lambda: formats.number_format(value, decimal_pos=decimal_pos, use_l10n=True))
 
 
 def localize(value):
@@ -47,28 +57,24 @@ def date(value, fmt=None):
     if value.__class__ not in (datetime.date, datetime.datetime):
         return defaultfilters.date(value, fmt)
     key = (value, getattr(value, "tzinfo", None), fmt, get_language())
-    return _remembered(_dates, key, lambda: defaultfilters.date(value, fmt))
+    return remembered(_dates, key, lambda: defaultfilters.date(value, fmt))
 
 
 def label(instance, name):
     """instance.get_<name>_display(): a field's choice label in the active language (the value when it is none)."""
     key = (instance.__class__, name, getattr(instance, name), get_language())
-    return _remembered(_labels, key, getattr(instance, f"get_{name}_display"))
+    return remembered(_labels, key, getattr(instance, f"get_{name}_display"))
 
 
 def gettext(message):
     """Django's gettext for the parent pages' Jinja2 `_()`: a literal's translation, worked out once per language
     (a page asks a dozen; Django's goes through the active translation's catalogues each time)."""
-    return _remembered(_texts, (message, get_language()), lambda: translation.gettext(message))
-
-
-_per_language = []
+    return remembered(_texts, (message, get_language()), lambda: translation.gettext(message))
 
 
 def once_per_language(build):
     """A function without arguments whose answer (texts in the active language) is worked out once per language."""
-    answers = {}
-    _per_language.append(answers)
+    answers = memory()
 
     def answer():
         language = get_language()
@@ -80,11 +86,7 @@ def once_per_language(build):
 
 
 def _forget(**kwargs):
-    _numbers.clear()
-    _dates.clear()
-    _labels.clear()
-    _texts.clear()
-    for answers in _per_language:
+    for answers in _memories:
         answers.clear()
 
 

@@ -20,8 +20,8 @@ from ouderportaal.school.pages import chosen_school_year, render_child_page, yea
 @parent_page
 @require_safe
 def results(request, pupil):
-    # The test-week gate first, on every request; then one query of plain rows for every year: the year choice and the
-    # key of the cached table and charts come from it (the results are loaded as models only to draw those anew).
+    # One query of plain rows for every year, the test-week gate inside it: the year choice and the key of the cached
+    # table and charts come from it (the results are loaded as models only to draw those anew).
     until, shown = open_results_shown(pupil)
     context = {"closed_until": until}
     if until is None:

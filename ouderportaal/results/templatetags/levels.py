@@ -1,9 +1,9 @@
 from django import template
-from django.core.signals import setting_changed
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
+from ouderportaal.core import l10n
 from ouderportaal.results import levels
 from ouderportaal.results.report import level_id
 
@@ -16,14 +16,12 @@ def level_class(level):
     return levels.level_class(level)
 
 
-_colours_version = []  # worked out once: every results page links the stylesheet with it
+_colours_version = l10n.memory()  # worked out once: every results page links the stylesheet with it
 
 
 @register.simple_tag
 def level_colours_version():
-    if not _colours_version:
-        _colours_version.append(levels.level_colours_version())
-    return _colours_version[0]
+    return l10n.remembered(_colours_version, "version", levels.level_colours_version)
 
 
 @register.filter
@@ -33,7 +31,7 @@ def level_popover_id(result):
 
 
 NO_LEVEL = mark_safe('<span class="muted">—</span>')
-_buttons = {}  # (scheme, level, language) → the button: the Toetsen tab shows a hundred, of a few kinds
+_buttons = l10n.memory()  # (scheme, level, language) → the button: the Toetsen tab shows a hundred, of a few kinds
 
 
 @register.simple_tag
@@ -44,25 +42,16 @@ def level_button(result):
     level = result.level
     if not level:
         return NO_LEVEL
-    key = (result.assessment.level_scheme, level, get_language())
-    button = _buttons.get(key)
-    if button is None:
-        if len(_buttons) >= 1000:  # levels are free text in an import: keep the memory bounded
-            _buttons.clear()
-        button = _buttons[key] = format_html(
+    scheme = result.assessment.level_scheme
+    return l10n.remembered(
+        _buttons,
+        (scheme, level, get_language()),
+        lambda: format_html(
             '<button type="button" class="level {}" popovertarget="{}"><span class="visually-hidden">{} </span>{}'
             "</button>",
             levels.level_class(level),
-            level_id(key[0], level),
+            level_id(scheme, level),
             gettext("Niveau"),
             level,
-        )
-    return button
-
-
-def _forget(**kwargs):
-    _buttons.clear()
-    _colours_version.clear()
-
-
-setting_changed.connect(_forget, dispatch_uid="ouderportaal.results.level_buttons")
+        ),
+    )
