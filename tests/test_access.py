@@ -23,20 +23,29 @@ def test_health_answers_without_login(client, db):
     assert response.json() == {"status": "ok"}
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/berichten/%00abc/",
-        "/berichten/abc%00/bijlagen/1/",
-        "/kind/%00x/toetsen/",
-        "/kind/x%00/medisch/",
-        "/beheer/leerlingen/%00x/",
-        "/wijzigingen/%00/intrekken/",
-    ],
-)
-def test_an_address_with_a_nul_byte_is_404_not_a_server_error(client, cast, path):
-    # PostgreSQL refuses NUL in text: a public id with %00 must not reach a query (core.pages.refuse_nul).
-    client.force_login(cast.parent)
+NUL_ADDRESSES = [
+    ("parent", "/berichten/%00abc/"),
+    ("parent", "/berichten/abc%00/bijlagen/1/"),
+    ("parent", "/kind/%00x/toetsen/"),
+    ("parent", "/kind/x%00/medisch/"),
+    ("parent", "/beheer/leerlingen/%00x/"),
+    ("parent", "/wijzigingen/%00/intrekken/"),
+    ("staff", "/beheer/leerlingen/%00x/"),
+    ("staff", "/beheer/leerlingen/%00x/medisch/"),
+    ("staff", "/beheer/brieven/%00/"),
+    ("staff", "/beheer/aanvragen/%00/"),
+    ("staff", "/beheer/verlof/%00/"),
+    ("staff", "/beheer/wijzigingen/%00/"),
+    ("staff", "/beheer/imports/%00/"),
+    ("staff", "/beheer/toetsweken/%00/"),
+]
+
+
+@pytest.mark.parametrize("who, path", NUL_ADDRESSES)
+def test_an_address_with_a_nul_byte_is_404_not_a_server_error(client, cast, who, path):
+    # PostgreSQL refuses NUL in text: a public id with %00 must not reach a query (core.pages.refuse_nul), for a
+    # parent's pages and the back-office alike.
+    client.force_login(getattr(cast, who))
     assert client.get(path).status_code == 404
 
 
@@ -47,21 +56,3 @@ def test_an_attachment_address_with_a_nul_byte_is_404(client, cast):
     client.force_login(cast.parent)
     assert client.get(f"/berichten/{letter.public_id}/").status_code == 200
     assert client.get(f"/berichten/{letter.public_id}/bijlagen/%00/").status_code == 404
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/beheer/leerlingen/%00x/",
-        "/beheer/leerlingen/%00x/medisch/",
-        "/beheer/brieven/%00/",
-        "/beheer/aanvragen/%00/",
-        "/beheer/verlof/%00/",
-        "/beheer/wijzigingen/%00/",
-        "/beheer/imports/%00/",
-        "/beheer/toetsweken/%00/",
-    ],
-)
-def test_a_back_office_address_with_a_nul_byte_is_404(client, cast, path):
-    client.force_login(cast.staff)
-    assert client.get(path).status_code == 404
