@@ -33,8 +33,8 @@ def default(value, fallback="—"):
 
 
 def date(value, arg=None):
-    """Django's `date` filter, in the current time zone as in a Django template (a calendar date's text is worked
-    out once per language: core/l10n.py)."""
+    """Django's `date` filter, in the current time zone as in a Django template (a date's or a moment's text is
+    worked out once per value and language: core/l10n.py)."""
     return l10n.date(template_localtime(value), arg) if value else ""
 
 
