@@ -56,6 +56,7 @@ HISTORY = [
     (Section.HOUSEHOLD, "phone", "033 765 4321"),
     (Section.GP, "practice", "Huisartsenpraktijk De Linde"),
 ]
+CHILD_HISTORY = [change for change in HISTORY if change[0] != Section.HOUSEHOLD]  # for a family without a household
 HISTORY_STATUSES = [ChangeRequest.Status.APPLIED] * 17 + [
     ChangeRequest.Status.REJECTED,
     ChangeRequest.Status.WITHDRAWN,
@@ -72,14 +73,14 @@ def add_change_history(guardians, *, rng, today, decided_by=None, per_household=
         .order_by("guardian__household_id", "guardian_id", "pupil_id")
         .values_list("guardian_id", "guardian__user_id", "guardian__household_id", "pupil_id", "pupil__school_id")
     )
-    households = {}
+    households = {}  # a guardian without a household is a family of their own
     for ship in ships:
-        households.setdefault(ship[2], []).append(ship)
+        households.setdefault(ship[2] or ("guardian", ship[0]), []).append(ship)
     requests, fields = [], []
     for household_ships in households.values():
         for _ in range(per_household):
             guardian_id, user_id, household_id, pupil_id, school_id = rng.choice(household_ships)
-            section, key, value = rng.choice(HISTORY)
+            section, key, value = rng.choice(HISTORY if household_id else CHILD_HISTORY)
             status = rng.choice(HISTORY_STATUSES)
             when = timezone.make_aware(
                 datetime.datetime.combine(today - datetime.timedelta(days=rng.randrange(1, 365 * years)), NOON)
